@@ -1,0 +1,147 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AuthenticationHandler,
+  Client,
+  HTTPMessageHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+  TelemetryHandler,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
+import type { Dispatcher } from 'undici';
+import { describePath } from '../errors.js';
+import { RequestBudget } from './requestBudget.js';
+import type { TokenProvider } from './tokenProvider.js';
+
+/** One upstream HTTP exchange, for stats, logs and the sync ledger. */
+export interface GraphCallEvent {
+  method: string;
+  path: string;
+  status: number | 'network-error';
+  durationMs: number;
+  /** Number of requests inside a $batch envelope; 0 for a plain call. */
+  batchItems: number;
+  /** Whose data the call reads: a $batch envelope counts for the service most of its items go to. */
+  source: 'entra' | 'intune';
+}
+
+export interface GraphClientOptions {
+  /** https origin of Graph, e.g. https://graph.microsoft.com or the emulator's https://127.0.0.1:PORT. */
+  baseUrl: string;
+  tokenProvider: TokenProvider;
+  dispatcher: Dispatcher;
+  /** Per attempt. @default 30000 */
+  timeoutMs?: number;
+  /** Retries of 429/503/504 by graph-client's RetryHandler (it honours Retry-After). @default 6 */
+  maxRetries?: number;
+  /** Intune's published budget is 2000 requests / 20 s per app; we pace below it. */
+  intuneBudget?: { limit: number; windowMs: number };
+  /** The directory's app+tenant budget, in requests. */
+  directoryBudget?: { limit: number; windowMs: number };
+  onCall?: (event: GraphCallEvent) => void;
+}
+
+export interface Graph {
+  client: Client;
+  baseUrl: string;
+  /**
+   * graph-client flattens an error thrown while getting the token into a GraphError with no status, losing its
+   * type; callers get the token first (msal answers from its cache) so a refused credential surfaces as AuthError.
+   */
+  tokenProvider: TokenProvider;
+  intuneBudget: RequestBudget;
+  directoryBudget: RequestBudget;
+}
+
+const NETWORK_RETRIES = 3;
+
+function isIntunePath(path: string): boolean {
+  return /^\/?(v1\.0\/|beta\/)?deviceManagement\//i.test(path);
+}
+
+/** What a request spends from each budget: a $batch envelope spends what its items would. */
+function cost(path: string, body: unknown): { intune: number; directory: number; items: number } {
+  if (/\/\$batch$/.test(path) && typeof body === 'string') {
+    try {
+      const urls = (JSON.parse(body) as { requests?: Array<{ url?: string }> }).requests?.map((r) => r.url ?? '') ?? [];
+      const intune = urls.filter(isIntunePath).length;
+      return { intune, directory: urls.length - intune, items: urls.length };
+    } catch {
+      return { intune: 0, directory: 0, items: 0 };
+    }
+  }
+  return isIntunePath(path) ? { intune: 1, directory: 0, items: 0 } : { intune: 0, directory: 1, items: 0 };
+}
+
+/**
+ * Sits after graph-client's RetryHandler, so every attempt is paced, timed out, observed, and
+ * retried on connection failures (RetryHandler only retries on statuses). All our Graph calls are reads
+ * (a $batch of GETs included), so a retry after a reset cannot write twice.
+ */
+class PacingHandler implements Middleware {
+  #next: Middleware | undefined;
+
+  constructor(
+    private readonly options: Required<Pick<GraphClientOptions, 'timeoutMs'>> & Pick<GraphClientOptions, 'onCall'>,
+    private readonly budgets: { intune: RequestBudget; directory: RequestBudget },
+  ) {}
+
+  setNext(next: Middleware): void {
+    this.#next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const url = new URL(typeof context.request === 'string' ? context.request : context.request.url);
+    const method = (context.options?.method ?? 'GET').toUpperCase();
+    const path = describePath(url);
+    const versionless = url.pathname.replace(/^\/(v1\.0|beta)/, '');
+    const spend = cost(versionless, context.options?.body);
+    const source = spend.intune >= spend.directory && spend.intune > 0 ? 'intune' : 'entra';
+
+    for (let attempt = 0; ; attempt++) {
+      if (spend.intune > 0) await this.budgets.intune.acquire(spend.intune);
+      if (spend.directory > 0) await this.budgets.directory.acquire(spend.directory);
+      const started = performance.now();
+      context.options = { ...context.options, signal: AbortSignal.timeout(this.options.timeoutMs) };
+      try {
+        await this.#next!.execute(context);
+        this.options.onCall?.({ method, path, status: context.response?.status ?? 0, durationMs: performance.now() - started, batchItems: spend.items, source });
+        return;
+      } catch (err) {
+        this.options.onCall?.({ method, path, status: 'network-error', durationMs: performance.now() - started, batchItems: spend.items, source });
+        if (attempt >= NETWORK_RETRIES) throw err;
+        await sleep(250 * 2 ** attempt + Math.random() * 250);
+      }
+    }
+  }
+}
+
+export function createGraph(options: GraphClientOptions): Graph {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const host = new URL(baseUrl).hostname;
+  const budgets = {
+    intune: new RequestBudget(options.intuneBudget ?? { limit: 1800, windowMs: 20_000 }),
+    directory: new RequestBudget(options.directoryBudget ?? { limit: 7000, windowMs: 10_000 }),
+  };
+
+  const auth = new AuthenticationHandler({ getAccessToken: () => options.tokenProvider.getAccessToken() });
+  const retry = new RetryHandler(new RetryHandlerOptions(1, options.maxRetries ?? 6));
+  const pacing = new PacingHandler({ timeoutMs: options.timeoutMs ?? 30_000, onCall: options.onCall }, budgets);
+  const telemetry = new TelemetryHandler();
+  const http = new HTTPMessageHandler();
+  auth.setNext(retry);
+  retry.setNext(pacing);
+  pacing.setNext(telemetry);
+  telemetry.setNext(http);
+
+  const client = Client.initWithMiddleware({
+    middleware: auth,
+    baseUrl,
+    // graph-client attaches the bearer token only to Graph's own hosts and to these (hostnames, no port).
+    customHosts: new Set([host]),
+    // The global fetch gets our dispatcher, so the extra CA is trusted and TLS verification stays on.
+    fetchOptions: { dispatcher: options.dispatcher } as unknown as RequestInit,
+  });
+  return { client, baseUrl, tokenProvider: options.tokenProvider, intuneBudget: budgets.intune, directoryBudget: budgets.directory };
+}

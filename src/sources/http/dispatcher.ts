@@ -1,0 +1,18 @@
+import { rootCertificates } from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { Agent, type Dispatcher } from 'undici';
+
+/**
+ * One connection pool for every upstream call. An extra CA (the emulator's, or a corporate TLS-inspecting
+ * proxy's) is trusted *in addition to* the public roots: verification stays on, we only widen what we trust.
+ * undici 6 matches the fetch built into Node 20, so this dispatcher can be handed to the global fetch too
+ * (graph-client calls the global fetch with its `fetchOptions`).
+ */
+export function createDispatcher(options: { extraCaFile?: string | undefined; extraCaPem?: string | undefined; connections?: number } = {}): Dispatcher {
+  const extra = options.extraCaPem ?? (options.extraCaFile ? readFileSync(options.extraCaFile, 'utf8') : undefined);
+  return new Agent({
+    connections: options.connections ?? 32,
+    keepAliveTimeout: 4_000,
+    connect: extra ? { ca: [...rootCertificates, extra] } : {},
+  });
+}
