@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { loadFleetFile } from './fleet/load.js';
-import { startEmulators } from './start.js';
+import { scaledLimits, startEmulators } from './start.js';
 
-const USAGE = `usage: npm run emulators -- [--seed N] [--size N] [--fleet FILE] [--latency MS] [--jitter MS]
+const USAGE = `usage: npm run emulators -- [--seed N] [--size N] [--fleet FILE] [--latency MS] [--jitter MS] [--time-scale N]
   --seed N      fleet generator seed (default 1)
   --size N      number of Entra/Intune machines (default 2000)
   --fleet FILE  load the fleet from a JSON file instead (see README: "Replaying your own fleet")
   --latency MS  added latency per request, with --jitter MS around it (default 0)
+  --time-scale N  run the rate limits N times faster (every throttling window divided by N; default 1)
 The first line on stdout is one JSON object with every setting a client needs; the same object is written to
 DATA_DIR/emulators.json.`;
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       fleet: { type: 'string' },
       latency: { type: 'string' },
       jitter: { type: 'string' },
+      'time-scale': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -35,7 +37,10 @@ async function main(): Promise<void> {
   }
   const { dataDir } = loadConfig();
   const latency = { latencyMs: positiveInt('latency', values.latency, 0), jitterMs: positiveInt('jitter', values.jitter, 0) };
+  const scale = Number(values['time-scale'] ?? 1);
+  if (!(scale > 0)) throw new Error(`--time-scale must be a positive number\n${USAGE}`);
   const emulators = await startEmulators({
+    limits: scaledLimits(scale),
     dataDir,
     fleet: values.fleet ? loadFleetFile(values.fleet) : undefined,
     seed: positiveInt('seed', values.seed, 1),

@@ -67,6 +67,18 @@ const TENANT_DOMAIN = 'contoso.onmicrosoft.com';
 const CLIENT_ID = 'b3e1f0a2-6c4d-4e7f-8a9b-0c1d2e3f4a5b';
 const CUSTOMER_ID = 'contoso';
 
+/** The published limits, with every window divided by `scale` (benchmarks run hours of throttling in minutes). */
+export function scaledLimits(scale = 1): NonNullable<StartEmulatorsOptions['limits']> {
+  const w = (ms: number): number => Math.max(1, Math.round(ms / scale));
+  return {
+    intune: { limit: 2000, windowMs: w(20_000) },
+    intuneTenant: { limit: 4000, windowMs: w(20_000) },
+    directory: { limit: 8000, windowMs: w(10_000) },
+    iotList: { limit: 60, windowMs: w(60_000) },
+    iotOther: { limit: 180, windowMs: w(60_000) },
+  };
+}
+
 export const EMULATOR_APP_ROLES = ['Device.Read.All', 'DeviceManagementManagedDevices.Read.All', 'User.Read.All'];
 
 /**

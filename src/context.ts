@@ -1,0 +1,17 @@
+import type { InventoryRefresher } from './inventory/refresh.js';
+import type { Loaders } from './loaders/index.js';
+import type { Logger } from './logger.js';
+import type { Sources } from './sources/index.js';
+import type { Store } from './store/types.js';
+
+/** Per request: created by the server for each GraphQL operation, never shared. */
+export interface GatewayContext {
+  requestId: string;
+  logger: Logger;
+  store: Store;
+  sources: Sources;
+  inventory: InventoryRefresher;
+  loaders: Loaders;
+  /** Live single-asset IoT reads made by this request (the API allows 180 a minute for the whole tenant). */
+  liveIotReads: number;
+}

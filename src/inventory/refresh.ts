@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { correlate } from '../correlate/correlate.js';
+import type { Precedence } from '../correlate/precedence.js';
+import type { Logger } from '../logger.js';
+import type { EntraDevice } from '../sources/entra/types.js';
+import { NotFoundError } from '../sources/errors.js';
+import type { Sources } from '../sources/index.js';
+import { NON_DEFAULT_FIELDS } from '../sources/intune/intuneSource.js';
+import type { ManagedDevice } from '../sources/intune/types.js';
+import type { IotAsset } from '../sources/iot/types.js';
+import type { HydrationEntry, RefreshRecord, RefreshSourceRecord, Store } from '../store/types.js';
+
+/** What `inventoryStatus` shows. */
+export type RefreshStatus = RefreshRecord['status'];
+
+export interface InventoryStatus {
+  ready: boolean;
+  refreshing: boolean;
+  lastRefresh: RefreshRecord | null;
+}
+
+type SourceKey = 'entra' | 'intune' | 'iot';
+
+async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) for (const item of page) out.push(item);
+  return out;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Reads every source completely, fills the fields Intune's LIST leaves null, correlates, and replaces the
+ * snapshot. Anything short of a complete read of all three sources fails the refresh and keeps the last
+ * snapshot: a partial inventory would make devices vanish from dashboards and, worse, feed a sync.
+ * One refresh runs at a time; a second caller joins the running one.
+ */
+export class InventoryRefresher {
+  #running: Promise<RefreshRecord> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: { sources: Sources; store: Store; logger: Logger; precedence?: Partial<Precedence> },
+  ) {}
+
+  status(): InventoryStatus {
+    return { ready: this.deps.store.hasSnapshot(), refreshing: this.#running !== null, lastRefresh: this.deps.store.latestRefreshes(1)[0] ?? null };
+  }
+
+  refresh(): Promise<RefreshRecord> {
+    this.#running ??= this.#refresh().finally(() => (this.#running = null));
+    return this.#running;
+  }
+
+  /** Refreshes now and then every `intervalMs` (0: never again). Failures are logged; the schedule goes on. */
+  schedule(intervalMs: number): Promise<RefreshRecord> {
+    const first = this.refresh();
+    if (intervalMs > 0) {
+      this.#timer = setInterval(() => void this.refresh().catch(() => undefined), intervalMs);
+      this.#timer.unref();
+    }
+    return first;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#running?.catch(() => undefined);
+  }
+
+  async #refresh(): Promise<RefreshRecord> {
+    const { sources, store, logger } = this.deps;
+    const started = Date.now();
+    const before = { ...sources.counters.calls };
+    const record: RefreshRecord = {
+      id: randomUUID(),
+      startedAt: new Date(started).toISOString(),
+      finishedAt: null,
+      durationMs: null,
+      status: 'running',
+      error: null,
+      sources: [],
+      deviceCount: 0,
+    };
+    store.recordRefresh(record);
+    const sourceRecords = new Map<SourceKey, RefreshSourceRecord>(
+      (['entra', 'intune', 'iot'] as const).map((source) => [source, { source, records: 0, complete: false, upstreamCalls: 0, error: null }]),
+    );
+    const finish = (status: RefreshRecord['status'], error: string | null, deviceCount = 0): RefreshRecord => {
+      for (const [source, r] of sourceRecords) r.upstreamCalls = sources.counters.calls[source] - before[source];
+      const done: RefreshRecord = { ...record, status, error, deviceCount, finishedAt: new Date().toISOString(), durationMs: Date.now() - started, sources: [...sourceRecords.values()] };
+      store.recordRefresh(done);
+      return done;
+    };
+    const read = async <T>(source: SourceKey, work: () => Promise<T[]>): Promise<T[]> => {
+      const r = sourceRecords.get(source)!;
+      try {
+        const items = await work();
+        r.records = items.length;
+        r.complete = true;
+        return items;
+      } catch (err) {
+        r.error = message(err);
+        throw err;
+      }
+    };
+
+    try {
+      const [entra, listed, iot] = await Promise.all([
+        read<EntraDevice>('entra', () => collect(sources.entra.listDevices())),
+        read<ManagedDevice>('intune', async () => this.#hydrate(await collect(sources.intune.listManagedDevices()))),
+        read<IotAsset>('iot', () => sources.iot.listAllDevices({ detail: true })),
+      ]);
+      const result = correlate({ entra, intune: listed, iot, precedence: this.deps.precedence });
+      const done = finish('succeeded', null, result.devices.length);
+      store.saveSnapshot({ devices: result.devices, iotAssets: iot, macConflicts: result.macConflicts }, done);
+      logger.info({ refresh: done.id, devices: done.deviceCount, durationMs: done.durationMs, sources: done.sources }, 'inventory refreshed');
+      return done;
+    } catch (err) {
+      const failed = finish('failed', `the last snapshot was kept: ${message(err)}`);
+      logger.warn({ refresh: failed.id, err, sources: failed.sources }, 'inventory refresh failed; the last snapshot was kept');
+      return failed;
+    }
+  }
+
+  /**
+   * Intune answers ethernetMacAddress as null in LIST; a GET with $select per device fills it. Those GETs cost
+   * one request each against Intune's budget, so a device whose lastSyncDateTime has not moved reuses the value
+   * read last time.
+   */
+  async #hydrate(devices: ManagedDevice[]): Promise<ManagedDevice[]> {
+    const { sources, store } = this.deps;
+    const cached = store.getHydration(devices.map((d) => d.id));
+    const stale = devices.filter((d) => cached.get(d.id)?.lastSyncDateTime !== d.lastSyncDateTime || !cached.has(d.id));
+    const fresh = stale.length > 0 ? await sources.intune.getNonDefaultFields(stale.map((d) => d.id)) : new Map();
+    const entries: HydrationEntry[] = [];
+    for (const d of stale) {
+      const answer = fresh.get(d.id);
+      // Removed between the LIST and the GET: it will be gone from the next LIST too; keep the LIST's nulls.
+      if (answer instanceof NotFoundError) continue;
+      if (answer instanceof Error || answer === undefined) throw answer ?? new Error(`intune: no answer for ${d.id}`);
+      const fields = Object.fromEntries(NON_DEFAULT_FIELDS.map((f) => [f, answer[f] ?? null]));
+      entries.push({ intuneId: d.id, lastSyncDateTime: d.lastSyncDateTime, fields });
+    }
+    store.putHydration(entries);
+    const all = new Map([...cached, ...entries.map((e) => [e.intuneId, e] as const)]);
+    return devices.map((d) => ({ ...d, ...(all.get(d.id)?.fields ?? {}) }) as ManagedDevice);
+  }
+}

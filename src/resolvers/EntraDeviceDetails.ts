@@ -1,0 +1,8 @@
+import type { EntraDeviceDetailsResolvers } from '../__generated__/resolvers-types.js';
+import { knownOr, TrustType } from './enums.js';
+
+export const EntraDeviceDetails: EntraDeviceDetailsResolvers = {
+  trustType: (d) => knownOr(d.trustType, TrustType, 'unknown'),
+  registeredAt: (d) => d.registrationDateTime,
+  lastSignInAt: (d) => d.approximateLastSignInDateTime,
+};

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GatewayConfig, TenantSettings } from './config.js';
+import type { GatewayContext } from './context.js';
+import { parsePrecedence } from './correlate/precedence.js';
+import { startEmulators, type RunningEmulators, type StartEmulatorsOptions } from './emulators/start.js';
+import { formatError } from './errors.js';
+import { handleGraphql } from './http/graphqlHandler.js';
+import { PLAYGROUND_CSP, renderPlayground } from './http/playground.js';
+import { InventoryRefresher } from './inventory/refresh.js';
+import { createGraphReadCache } from './loaders/graphReadCache.js';
+import { createLoaders } from './loaders/index.js';
+import { createLogger, type Logger } from './logger.js';
+import { resolvers } from './resolvers/index.js';
+import { loadTypeDefs } from './schema.js';
+import { createSources, type SourceOptions, type Sources } from './sources/index.js';
+import { openSqliteStore } from './store/sqliteStore.js';
+import type { Store } from './store/types.js';
+import type pino from 'pino';
+
+export interface Gateway {
+  /** e.g. http://127.0.0.1:4000 */
+  url: string;
+  config: GatewayConfig;
+  store: Store;
+  sources: Sources;
+  inventory: InventoryRefresher;
+  logger: Logger;
+  /** Present in embedded mode. */
+  emulators: RunningEmulators | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Embedded mode: passed to the emulators (fleet, limits, faults). */
+  emulators?: Partial<StartEmulatorsOptions>;
+  /** Tuning of the real clients (tests shrink the budgets along with the emulators' limits). */
+  sources?: Omit<SourceOptions, 'extraCaFile'>;
+  logDestination?: pino.DestinationStream;
+  /** Resolve only after the first refresh finished. @default true */
+  waitForFirstRefresh?: boolean;
+  /** Listen on 127.0.0.1 only (tests, benchmarks). @default false: all interfaces, as a server should */
+  loopbackOnly?: boolean;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function tenantFromEmulators(emulators: RunningEmulators): TenantSettings {
+  const s = emulators.settings;
+  return {
+    tenantId: s.AZURE_TENANT_ID,
+    clientId: s.AZURE_CLIENT_ID,
+    clientSecret: s.AZURE_CLIENT_SECRET,
+    clientCertificatePath: undefined,
+    authorityHost: s.AZURE_AUTHORITY_HOST,
+    graphBaseUrl: s.GRAPH_BASE_URL,
+    iotBaseUrl: s.IOT_BASE_URL,
+    iotCustomerId: s.IOT_CUSTOMER_ID,
+    iotKeyId: s.IOT_KEY_ID,
+    iotAccessKey: s.IOT_ACCESS_KEY,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(null);
+        req.resume();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): number {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+  return status;
+}
+
+/**
+ * The composition root: config → (emulators) → sources → store → refresher → Apollo → HTTP.
+ * Live and embedded mode share every line below the tenant settings.
+ */
+export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<Gateway> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const emulators =
+    config.mode === 'embedded'
+      ? await startEmulators({ dataDir: config.dataDir, seed: config.embeddedFleet.seed, size: config.embeddedFleet.size, ...options.emulators })
+      : undefined;
+  const tenant = emulators ? tenantFromEmulators(emulators) : config.tenant!;
+  const extraCaFile = emulators ? emulators.settings.caFile : config.extraCaFile;
+
+  const logger = createLogger({ level: config.logLevel, secrets: [tenant.clientSecret, tenant.iotAccessKey], destination: options.logDestination });
+  const sources = createSources(tenant, { ...options.sources, extraCaFile });
+  const store = openSqliteStore(path.join(config.dataDir, 'gateway.sqlite'));
+  const inventory = new InventoryRefresher({
+    sources,
+    store,
+    logger,
+    precedence: config.attributePrecedence ? parsePrecedence(config.attributePrecedence) : undefined,
+  });
+  const graphCache = createGraphReadCache(config.graphCache);
+
+  const apollo = new ApolloServer<GatewayContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const inFlight = new Set<ServerResponse>();
+  const server = http.createServer((req, res) => {
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
+    const requestId = (typeof req.headers['x-request-id'] === 'string' && /^[\w.-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID());
+    res.setHeader('x-request-id', requestId);
+    const log = logger.child({ requestId });
+    const started = performance.now();
+    route(req, res, requestId, log)
+      .catch((err: unknown) => {
+        log.error({ err }, 'request failed');
+        return res.headersSent ? (res.destroy(), 500) : sendJson(res, 500, { errors: [{ message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      })
+      .then((status) => log.info({ method: req.method, path: (req.url ?? '').split('?')[0], status, ms: Math.round(performance.now() - started) }, 'request'));
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger): Promise<number> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/readyz') {
+      const ready = store.hasSnapshot();
+      return sendJson(res, ready ? 200 : 503, { ready, refreshing: inventory.status().refreshing });
+    }
+    if (url.pathname === '/' && req.method === 'GET') {
+      res.writeHead(302, { location: '/graphql' }).end();
+      return 302;
+    }
+    if (url.pathname !== '/graphql') return sendJson(res, 404, { error: `nothing at ${url.pathname}; the API is at /graphql` });
+
+    if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query')) {
+      const example = store.hasSnapshot() ? store.listDevices({ filter: { matchStatuses: ['matched'] }, first: 1 }).devices[0]?.macs.find((m) => m.mac)?.mac ?? undefined : undefined;
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': PLAYGROUND_CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      });
+      res.end(renderPlayground({ endpoint: '/graphql', exampleMac: example }));
+      return 200;
+    }
+    const body = await readBody(req);
+    if (body === null) return sendJson(res, 413, { errors: [{ message: `request body over ${MAX_BODY_BYTES} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    return handleGraphql(apollo, req, res, body, async () => ({
+      requestId,
+      logger: log,
+      store,
+      sources,
+      inventory,
+      loaders: createLoaders({ sources, store, cache: graphCache }),
+      liveIotReads: 0,
+    }));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, options.loopbackOnly ? '127.0.0.1' : undefined, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const firstRefresh = inventory.schedule(config.refreshIntervalMs);
+  if (options.waitForFirstRefresh ?? true) await firstRefresh;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    store,
+    sources,
+    inventory,
+    logger,
+    emulators,
+    close: () =>
+      (closing ??= (async () => {
+        // Stop taking new requests, let the ones in flight finish (up to 10 s), then release everything.
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
+        await drained;
+        clearTimeout(deadline);
+        await inventory.stop();
+        await apollo.stop();
+        await sources.close();
+        store.close();
+        await emulators?.close();
+      })()),
+  };
+}

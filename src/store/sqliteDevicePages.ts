@@ -1,0 +1,125 @@
+import type Database from 'better-sqlite3';
+import type { UnifiedDevice } from '../correlate/model.js';
+import { type CursorPosition, decodeCursor, encodeCursor } from './cursor.js';
+import { type SqlCondition, type SqlConditions, compileDeviceFilter, whereClause } from './deviceFilterSql.js';
+import { StoreInputError } from './errors.js';
+import { countDevices, pageSource } from './sqliteQueryPlans.js';
+import { sqliteTextCondition } from './sqliteTextSearch.js';
+import { type DeviceListArgs, type DeviceOrder, type DeviceOrderField, type DevicePage, MAX_PAGE_SIZE } from './types.js';
+
+/** When the caller asks for neither `first` nor `last`. */
+const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_ORDER: DeviceOrder = { field: 'ID', direction: 'ASC' };
+
+const SORT_COLUMNS: Record<DeviceOrderField, string> = {
+  NAME: 'devices.name_key',
+  LAST_SEEN: 'devices.last_seen',
+  ID: 'devices.id',
+};
+
+type Comparison = '<' | '<=' | '>' | '>=';
+
+interface PageRow {
+  id: string;
+  sort_key: string;
+  json: string;
+}
+
+/**
+ * One Relay page by keyset: `WHERE (sort_key, id) > cursor ORDER BY sort_key, id LIMIT n + 1` stops after the
+ * page, so page 2,000 costs what page 1 does. The extra row tells whether another page follows; a one-row probe
+ * on the far side of the starting cursor tells whether one precedes.
+ */
+export function listDevicePage(db: Database.Database, args: DeviceListArgs): DevicePage {
+  const order = checkedOrder(args.orderBy);
+  const { size, backward } = pageSize(args);
+  const filter = compileDeviceFilter(args.filter ?? {}, sqliteTextCondition);
+  const column = SORT_COLUMNS[order.field];
+  const ascending = order.direction === 'ASC';
+  const after = args.after != null ? decodeCursor('after', args.after, order.field) : null;
+  const before = args.before != null ? decodeCursor('before', args.before, order.field) : null;
+
+  const totalCount = countDevices(db, filter);
+  const source = pageSource(db, order.field, filter, totalCount);
+
+  const conditions = [...filter.conditions];
+  const params = [...filter.params];
+  const bound = (comparison: Comparison, position: CursorPosition) => {
+    const keyset = keysetCondition(column, comparison, position);
+    conditions.push(keyset.sql);
+    params.push(...keyset.params);
+  };
+  if (after) bound(ascending ? '>' : '<', after);
+  if (before) bound(ascending ? '<' : '>', before);
+
+  // Reading backwards means reading the reverse order from `before` and flipping the result.
+  const direction = ascending !== backward ? 'ASC' : 'DESC';
+  // The documents join the page, not the filtered set: a sort never drags device JSON along.
+  const rows =
+    totalCount === 0
+      ? []
+      : (db
+          .prepare(
+            `SELECT page.id, page.sort_key, device_documents.json
+               FROM (SELECT devices.seq, devices.id, ${column} AS sort_key
+                       FROM ${source} ${whereClause(conditions)}
+                      ORDER BY ${column} ${direction}, devices.id ${direction}
+                      LIMIT ?) AS page
+               JOIN device_documents ON device_documents.seq = page.seq
+              ORDER BY page.sort_key ${direction}, page.id ${direction}`,
+          )
+          .all(...params, size + 1) as PageRow[]);
+  const hasMore = rows.length > size;
+  const page = rows.slice(0, size);
+  if (backward) page.reverse();
+
+  // Relay's other side: is there anything at or past the cursor this page started from?
+  const start = backward ? before : after;
+  const beyondStart =
+    start !== null && totalCount > 0 && exists(db, source, filter, keysetCondition(column, backward === ascending ? '>=' : '<=', start));
+
+  const cursors = page.map((row) => encodeCursor(order.field, { sortKey: row.sort_key, id: row.id }));
+  return {
+    devices: page.map((row) => JSON.parse(row.json) as UnifiedDevice),
+    cursors,
+    totalCount,
+    hasNextPage: backward ? beyondStart : hasMore,
+    hasPreviousPage: backward ? hasMore : beyondStart,
+    startCursor: cursors[0] ?? null,
+    endCursor: cursors.at(-1) ?? null,
+  };
+}
+
+/** Row-value comparison, which both SQLite and PostgreSQL answer from a (sort_key, id) index. */
+function keysetCondition(column: string, comparison: Comparison, position: CursorPosition): SqlCondition {
+  if (column === SORT_COLUMNS.ID) return { sql: `devices.id ${comparison} ?`, params: [position.id] };
+  return { sql: `(${column}, devices.id) ${comparison} (?, ?)`, params: [position.sortKey, position.id] };
+}
+
+function exists(db: Database.Database, source: string, filter: SqlConditions, extra: SqlCondition): boolean {
+  const sql = `SELECT 1 FROM ${source} ${whereClause([...filter.conditions, extra.sql])} LIMIT 1`;
+  return db.prepare(sql).get(...filter.params, ...extra.params) !== undefined;
+}
+
+function checkedOrder(order: DeviceOrder | undefined): DeviceOrder {
+  if (order === undefined) return DEFAULT_ORDER;
+  if (!Object.hasOwn(SORT_COLUMNS, order.field)) {
+    throw new StoreInputError('orderBy.field', `unknown value "${order.field}"; expected one of ${Object.keys(SORT_COLUMNS).join(', ')}`);
+  }
+  if (order.direction !== 'ASC' && order.direction !== 'DESC') {
+    throw new StoreInputError('orderBy.direction', `unknown value "${String(order.direction)}"; expected ASC or DESC`);
+  }
+  return order;
+}
+
+function pageSize(args: DeviceListArgs): { size: number; backward: boolean } {
+  if (args.first != null && args.last != null) {
+    throw new StoreInputError('last', 'cannot be combined with first; page forward with first/after or backward with last/before');
+  }
+  const backward = args.last != null;
+  const size = args.first ?? args.last ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw new StoreInputError(backward ? 'last' : 'first', `must be an integer from 0 to ${MAX_PAGE_SIZE}, got ${size}`);
+  }
+  return { size, backward };
+}

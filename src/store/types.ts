@@ -1,0 +1,156 @@
+import type { DeviceMac, MacConflict, MatchStatus, SourceKind, UnifiedDevice } from '../correlate/model.js';
+import type { IotAsset } from '../sources/iot/types.js';
+
+/**
+ * The store: the latest inventory snapshot, the refresh ledger and small state, behind an interface so that the
+ * embedded SQLite store and a shared PostgreSQL store (several gateway replicas) are interchangeable.
+ *
+ * Synchronous, as better-sqlite3 is. A PostgreSQL store will return promises instead: a mechanical change for
+ * callers, which already run in async resolvers.
+ */
+
+/**
+ * Devices a query selects; every field narrows the set (AND). A list field keeps set semantics: an empty
+ * `osGroups`/`enrollmentTypes`/`matchStatuses`/`macClasses` matches nothing, an empty `inSources`/`notInSources`
+ * constrains nothing.
+ */
+export interface DeviceFilter {
+  /** Case-insensitive substring of the device name, serial, UPN or any MAC; a whole MAC matches in any notation. */
+  text?: string;
+  /** `attributes.osGroup.value` is one of these (case-insensitive). */
+  osGroups?: string[];
+  /** `attributes.enrollmentType.value` is one of these (exact). */
+  enrollmentTypes?: string[];
+  /** Present in ALL of these sources. */
+  inSources?: SourceKind[];
+  /** Present in NONE of these sources (in Intune but not in IoT Security: `{ inSources: ['intune'], notInSources: ['iot'] }`). */
+  notInSources?: SourceKind[];
+  matchStatuses?: MatchStatus[];
+  /** Has at least one MAC of one of these classes. */
+  macClasses?: Array<DeviceMac['class']>;
+  /** ISO instants, exclusive; a device never seen matches neither bound. */
+  lastSeenAfter?: string;
+  lastSeenBefore?: string;
+}
+
+export type DeviceOrderField = 'NAME' | 'LAST_SEEN' | 'ID';
+
+/** Ties are broken by id in the same direction. A missing name or lastSeen sorts lowest. */
+export interface DeviceOrder {
+  field: DeviceOrderField;
+  direction: 'ASC' | 'DESC';
+}
+
+/** A sanity bound against a runaway query; the GraphQL layer applies its own, smaller limit. */
+export const MAX_PAGE_SIZE = 1000;
+
+export interface DeviceListArgs {
+  filter?: DeviceFilter;
+  orderBy?: DeviceOrder;
+  first?: number;
+  after?: string | null;
+  last?: number;
+  before?: string | null;
+}
+
+/** A Relay-style page: `cursors[i]` is the cursor of `devices[i]`; `totalCount` counts the whole filtered set. */
+export interface DevicePage {
+  devices: UnifiedDevice[];
+  cursors: string[];
+  totalCount: number;
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+/** One bucket of a breakdown; `key` is null for devices without a value (no OS group; no MAC at all). */
+export interface StatBucket {
+  key: string | null;
+  count: number;
+}
+
+/**
+ * Breakdowns of a device set, each bucket list ordered by count (desc) then key. Every breakdown but `byMacClass`
+ * partitions the set, so its counts add up to `total`; `byMacClass` counts devices with at least one MAC of a
+ * class, as the `macClasses` filter does, so a device with two classes counts twice.
+ */
+export interface DeviceStats {
+  total: number;
+  /** Keys list the sources a device is in, in the order entra, intune, iot: "entra+intune+iot", "intune+iot", "iot". */
+  bySourceCoverage: StatBucket[];
+  byMatchStatus: StatBucket[];
+  /** Grouped case-insensitively, as the `osGroups` filter matches; the key is the group's first spelling in sort order. */
+  byOsGroup: StatBucket[];
+  byEnrollmentType: StatBucket[];
+  byMacClass: StatBucket[];
+}
+
+export interface RefreshSourceRecord {
+  source: SourceKind;
+  records: number;
+  complete: boolean;
+  upstreamCalls: number;
+  error: string | null;
+}
+
+export interface RefreshRecord {
+  id: string;
+  /** As `toISOString` writes it: latestRefreshes orders by this string. */
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  status: 'running' | 'succeeded' | 'failed';
+  error: string | null;
+  sources: RefreshSourceRecord[];
+  deviceCount: number;
+}
+
+export interface Snapshot {
+  devices: UnifiedDevice[];
+  iotAssets: IotAsset[];
+  macConflicts: MacConflict[];
+}
+
+/** Intune fields that LIST answers as null (ethernetMacAddress…), fetched per device and reused while unchanged. */
+export interface HydrationEntry {
+  intuneId: string;
+  lastSyncDateTime: string | null;
+  fields: Record<string, unknown>;
+}
+
+export interface Store {
+  /**
+   * Replaces the current snapshot in one transaction (readers see the old one or the new one, never a mix; a
+   * failure leaves the old one), records `refresh` and precomputes the unfiltered stats.
+   */
+  saveSnapshot(snapshot: Snapshot, refresh: RefreshRecord): void;
+  hasSnapshot(): boolean;
+  /** Throws StoreInputError for a malformed cursor or filter value, or an impossible page size. */
+  listDevices(args: DeviceListArgs): DevicePage;
+  getDevice(id: string): UnifiedDevice | null;
+  /** DataLoader-shaped: one answer per id, in order. */
+  getDevices(ids: readonly string[]): Array<UnifiedDevice | null>;
+  /**
+   * The device holding this MAC (any notation). Null when none does, and also when several do (a shared dock
+   * MAC belongs to no single device: `macConflicts()` names them). Throws StoreInputError if `mac` is not a MAC.
+   */
+  getDeviceByMac(mac: string): UnifiedDevice | null;
+  /** DataLoader-shaped: one answer per IoT deviceid (a MAC in any notation, or an IPv4), in order. */
+  getIotAssets(deviceids: readonly string[]): Array<IotAsset | null>;
+  /** Unfiltered: read from what saveSnapshot precomputed. Filtered: counted on the spot. */
+  deviceStats(filter?: DeviceFilter): DeviceStats;
+  macConflicts(): MacConflict[];
+  /** Cached Intune LIST-null fields; the caller reuses an entry while its lastSyncDateTime is unchanged. */
+  getHydration(intuneIds: readonly string[]): Map<string, HydrationEntry>;
+  /** Upsert by intuneId. */
+  putHydration(entries: readonly HydrationEntry[]): void;
+  /** Upsert by id, so a run is recorded when it starts and again when it finishes. */
+  recordRefresh(refresh: RefreshRecord): void;
+  /** Newest first. */
+  latestRefreshes(limit: number): RefreshRecord[];
+  /** Small key/value state (sync cursors, delta links). */
+  getState(key: string): string | null;
+  setState(key: string, value: string): void;
+  close(): void;
+}

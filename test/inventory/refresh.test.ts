@@ -1,0 +1,129 @@
+import { fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UnifiedDevice } from '../../src/correlate/model.js';
+import type { FleetTruth } from '../../src/emulators/fleet/types.js';
+import type { Store } from '../../src/store/types.js';
+import { scoreCorrelation } from '../correlate/score.js';
+import { control } from '../helpers/embedded.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+function allDevices(store: Store): UnifiedDevice[] {
+  const out: UnifiedDevice[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page = store.listDevices({ first: 1000, after });
+    out.push(...page.devices);
+    if (!page.hasNextPage) return out;
+    after = page.endCursor;
+  }
+}
+
+describe('inventory refresh: correlation scored against the emulators ground truth', () => {
+  for (const [seed, size] of [[1, 2000], [42, 1000]] as const) {
+    it(`makes no false merge and matches at least 99% of the matchable devices (seed ${seed}, ${size} machines)`, async () => {
+      const gw = await startTestGateway({ seed, size });
+      const graph = control(gw.emulators!.graph.origin, gw.emulators!.settings.caFile);
+      try {
+        const truth = await graph.truth<FleetTruth>();
+        const score = scoreCorrelation(allDevices(gw.store), truth);
+        expect(score.falseMerges).toEqual([]);
+        expect(score.recall).toBeGreaterThanOrEqual(0.99);
+        expect(score.withoutReason).toEqual([]);
+      } finally {
+        await graph.close();
+        await gw.close();
+      }
+    });
+  }
+});
+
+describe('inventory refresh', () => {
+  let gw: TestGateway;
+  let graph: ReturnType<typeof control>;
+  let iot: ReturnType<typeof control>;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ size: 250 });
+    graph = control(gw.emulators!.graph.origin, gw.emulators!.settings.caFile);
+    iot = control(gw.emulators!.iot.origin, gw.emulators!.settings.caFile);
+  });
+
+  afterAll(async () => {
+    await graph?.close();
+    await iot?.close();
+    await gw?.close();
+  });
+
+  it('keeps ids stable and re-reads no Intune MAC whose device has not synced since', async () => {
+    const before = gw.store.listDevices({ first: 1000 }).devices.map((d) => d.id).sort();
+    const res = await gw.gql(`mutation { refreshInventory { status sources { source records complete upstreamCalls } } }`);
+    const refresh = res.data!.refreshInventory;
+    expect(refresh.status).toBe('SUCCEEDED');
+    const intune = refresh.sources.find((s: any) => s.source === 'INTUNE');
+    expect(intune).toMatchObject({ complete: true, upstreamCalls: 1 });
+    expect(gw.store.listDevices({ first: 1000 }).devices.map((d) => d.id).sort()).toEqual(before);
+  });
+
+  it('reads the MAC again for a device whose lastSyncDateTime moved', async () => {
+    const device = gw.emulators!.fleet.managedDevices.find((d) => d.ethernetMacAddress)!;
+    await graph.fleet({ op: 'update', kind: 'intune', id: device.id, patch: { lastSyncDateTime: new Date().toISOString(), ethernetMacAddress: 'F8BC12000001' } });
+    const res = await gw.gql(`mutation { refreshInventory { status sources { source upstreamCalls } } }`);
+    expect(res.data!.refreshInventory.sources.find((s: any) => s.source === 'INTUNE').upstreamCalls).toBe(2);
+    const found = await gw.gql(`{ deviceByMac(mac: "f8:bc:12:00:00:01") { intuneIds attributes { ethernetMac { value source } } } }`);
+    expect(found.data!.deviceByMac).toMatchObject({ intuneIds: [device.id], attributes: { ethernetMac: { value: 'f8:bc:12:00:00:01', source: 'INTUNE' } } });
+  });
+
+  it('fails a refresh when one source cannot be read completely, and keeps serving the last snapshot', async () => {
+    const before = gw.store.deviceStats().total;
+    await iot.faults({ rate503: 1 });
+    try {
+      const res = await gw.gql(`mutation { refreshInventory { status error sources { source complete error } } }`);
+      const refresh = res.data!.refreshInventory;
+      expect(refresh.status).toBe('FAILED');
+      expect(refresh.error).toContain('the last snapshot was kept');
+      expect(refresh.sources.find((s: any) => s.source === 'IOT')).toMatchObject({ complete: false });
+      expect(refresh.sources.find((s: any) => s.source === 'IOT').error).toBeTruthy();
+    } finally {
+      await iot.faults({ rate503: 0 });
+    }
+    const after = await gw.gql(`{ devices { totalCount } inventoryStatus { ready lastRefresh { status } recentRefreshes(first: 3) { status } } }`);
+    expect(after.data!.devices.totalCount).toBe(before);
+    expect(after.data!.inventoryStatus).toMatchObject({ ready: true, lastRefresh: { status: 'FAILED' } });
+    expect(after.data!.inventoryStatus.recentRefreshes.map((r: any) => r.status)).toContain('SUCCEEDED');
+  });
+
+  it('joins a refresh already running instead of starting a second one', async () => {
+    const [a, b] = await Promise.all([gw.inventory.refresh(), gw.inventory.refresh()]);
+    expect(a.id).toBe(b.id);
+  });
+});
+
+describe('operations', () => {
+  it('is live at once and ready only when a snapshot exists', async () => {
+    const gw = await startTestGateway({ size: 100, start: { waitForFirstRefresh: false, emulators: { faults: { iot: { latencyMs: 400 } } } } });
+    try {
+      expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${gw.url}/readyz`)).status).toBe(503);
+      const early = await gw.gql('{ devices { totalCount } }');
+      expect(early.errors?.[0]?.extensions?.code).toBe('NOT_READY');
+      await gw.inventory.refresh();
+      expect((await fetch(`${gw.url}/readyz`)).status).toBe(200);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('logs each request with its request id, and never the client secret or the IoT access key', async () => {
+    const gw = await startTestGateway({ size: 100 });
+    try {
+      const res = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'test-req-1' }, body: JSON.stringify({ query: '{ devices(first: 3) { nodes { entra { id } } } }' }) });
+      expect(res.headers.get('x-request-id')).toBe('test-req-1');
+      expect(gw.logs.some((l) => l.requestId === 'test-req-1' && l.status === 200)).toBe(true);
+      const text = JSON.stringify(gw.logs);
+      expect(text).not.toContain(gw.emulators!.settings.AZURE_CLIENT_SECRET);
+      expect(text).not.toContain(gw.emulators!.settings.IOT_ACCESS_KEY);
+    } finally {
+      await gw.close();
+    }
+  });
+});
