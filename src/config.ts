@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parsePrecedence } from './correlate/precedence.js';
+import { DEFAULT_MAPPING, parseMapping, type IotAttributeMapping } from './sync/mapping.js';
 
 /**
  * The only reader of process.env. Settings are parsed and validated once at start; a bad or missing value
@@ -27,6 +28,8 @@ export interface GatewayConfig {
   tenant: TenantSettings | undefined;
   extraCaFile: string | undefined;
   port: number;
+  /** Interface to listen on; undefined: all of them. */
+  host: string | undefined;
   dataDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Inventory refresh period; 0 turns the schedule off (a refresh still runs at start). */
@@ -37,6 +40,13 @@ export interface GatewayConfig {
   attributePrecedence: string | undefined;
   /** The embedded emulators' fleet. */
   embeddedFleet: { seed: number; size: number };
+  sync: {
+    /** 0: no scheduled sync (the default); syncs then run only when called. */
+    intervalMs: number;
+    mapping: IotAttributeMapping;
+    chunkSize: number;
+    staleAfterMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -95,12 +105,12 @@ function duration(env: Env, name: string, fallbackMs: number, problems: string[]
   const raw = value(env, name);
   if (raw === undefined) return fallbackMs;
   if (/^(0|off|none)$/i.test(raw)) return 0;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw);
   if (!m) {
     problems.push(`${name} must be a duration such as 90s, 15m or 2h, or 0 for off (got "${raw}")`);
     return fallbackMs;
   }
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h' | 'd'];
   return Math.round(Number(m[1]) * unit);
 }
 
@@ -168,13 +178,25 @@ export function loadConfig(env: Env = process.env): Readonly<GatewayConfig> {
     tenant: tenant ? Object.freeze(tenant) : undefined,
     extraCaFile,
     port: port(env, problems),
+    host: value(env, 'HOST'),
     dataDir: path.resolve(value(env, 'DATA_DIR') ?? '.data'),
     logLevel,
     refreshIntervalMs: duration(env, 'REFRESH_INTERVAL', 15 * 60_000, problems),
     graphCache: { max: wholeNumber(env, 'GRAPH_CACHE_MAX', 10_000, problems, 1), ttlMs: duration(env, 'GRAPH_CACHE_TTL', 60_000, problems) },
     attributePrecedence: value(env, 'ATTRIBUTE_PRECEDENCE'),
     embeddedFleet: { seed: wholeNumber(env, 'EMBEDDED_FLEET_SEED', 1, problems), size: wholeNumber(env, 'EMBEDDED_FLEET_SIZE', 2000, problems) },
+    sync: {
+      intervalMs: duration(env, 'SYNC_INTERVAL', 0, problems),
+      mapping: DEFAULT_MAPPING,
+      chunkSize: wholeNumber(env, 'SYNC_CHUNK_SIZE', 200, problems, 1),
+      staleAfterMs: duration(env, 'SYNC_STALE_AFTER', 60 * 86_400_000, problems),
+    },
   };
+  try {
+    config.sync.mapping = parseMapping(value(env, 'SYNC_UPDATE_SOURCE'), value(env, 'SYNC_ATTRIBUTE_MAP'));
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
   if (config.attributePrecedence) {
     try {
       parsePrecedence(config.attributePrecedence);

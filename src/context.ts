@@ -3,6 +3,7 @@ import type { Loaders } from './loaders/index.js';
 import type { Logger } from './logger.js';
 import type { Sources } from './sources/index.js';
 import type { Store } from './store/types.js';
+import type { SyncService } from './sync/syncService.js';
 
 /** Per request: created by the server for each GraphQL operation, never shared. */
 export interface GatewayContext {
@@ -11,6 +12,7 @@ export interface GatewayContext {
   store: Store;
   sources: Sources;
   inventory: InventoryRefresher;
+  sync: SyncService;
   loaders: Loaders;
   /** Live single-asset IoT reads made by this request (the API allows 180 a minute for the whole tenant). */
   liveIotReads: number;

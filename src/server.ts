@@ -17,6 +17,7 @@ import { createGraphReadCache } from './loaders/graphReadCache.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { resolvers } from './resolvers/index.js';
+import { SyncService } from './sync/syncService.js';
 import { loadTypeDefs } from './schema.js';
 import { createSources, type SourceOptions, type Sources } from './sources/index.js';
 import { openSqliteStore } from './store/sqliteStore.js';
@@ -30,6 +31,7 @@ export interface Gateway {
   store: Store;
   sources: Sources;
   inventory: InventoryRefresher;
+  sync: SyncService;
   logger: Logger;
   /** Present in embedded mode. */
   emulators: RunningEmulators | undefined;
@@ -110,6 +112,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     logger,
     precedence: config.attributePrecedence ? parsePrecedence(config.attributePrecedence) : undefined,
   });
+  const sync = new SyncService({ store, sources, inventory, logger, settings: config.sync });
+  sync.recoverInterrupted();
   const graphCache = createGraphReadCache(config.graphCache);
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -169,6 +173,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       store,
       sources,
       inventory,
+      sync,
       loaders: createLoaders({ sources, store, cache: graphCache }),
       liveIotReads: 0,
     }));
@@ -176,11 +181,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, options.loopbackOnly ? '127.0.0.1' : undefined, () => resolve());
+    server.listen(config.port, options.loopbackOnly ? '127.0.0.1' : config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
 
   const firstRefresh = inventory.schedule(config.refreshIntervalMs);
+  sync.schedule(config.sync.intervalMs);
   if (options.waitForFirstRefresh ?? true) await firstRefresh;
 
   let closing: Promise<void> | null = null;
@@ -190,6 +196,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     store,
     sources,
     inventory,
+    sync,
     logger,
     emulators,
     close: () =>
@@ -200,6 +207,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
         await drained;
         clearTimeout(deadline);
+        await sync.stop();
         await inventory.stop();
         await apollo.stop();
         await sources.close();

@@ -4,7 +4,7 @@ import type { UnifiedDevice as UnifiedDeviceModel, Attributes as AttributesModel
 import type { RefreshStatus as RefreshStatusModel, InventoryStatus as InventoryStatusModel } from '../inventory/refresh.js';
 import type { TrustTypeValue as TrustTypeValueModel, EntraDevice as EntraDeviceModel } from '../sources/entra/types.js';
 import type { ComplianceStateValue as ComplianceStateValueModel, EnrollmentTypeValue as EnrollmentTypeValueModel, ManagedDevice as ManagedDeviceModel } from '../sources/intune/types.js';
-import type { DevicePage as DevicePageModel, DeviceStats as DeviceStatsModel, RefreshRecord as RefreshRecordModel, RefreshSourceRecord as RefreshSourceRecordModel } from '../store/types.js';
+import type { DevicePage as DevicePageModel, DeviceStats as DeviceStatsModel, RefreshRecord as RefreshRecordModel, RefreshSourceRecord as RefreshSourceRecordModel, SyncRunRecord as SyncRunRecordModel, SyncItemRecord as SyncItemRecordModel, SyncItemPage as SyncItemPageModel, SyncRunPage as SyncRunPageModel, SyncStatus as SyncStatusModel, SyncPhase as SyncPhaseModel, SyncItemOutcome as SyncItemOutcomeModel, SyncAction as SyncActionModel } from '../store/types.js';
 import type { IotAsset as IotAssetModel } from '../sources/iot/types.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -26,6 +26,14 @@ export type AlternativeValue = {
   __typename?: 'AlternativeValue';
   source: SourceKind;
   value: Scalars['String']['output'];
+};
+
+export type AttributeChange = {
+  __typename?: 'AttributeChange';
+  attribute: Scalars['String']['output'];
+  from?: Maybe<Scalars['String']['output']>;
+  iotAttribute: Scalars['String']['output'];
+  to: Scalars['String']['output'];
 };
 
 /** An attribute's chosen value, where it came from, and what the other sources say. */
@@ -355,6 +363,17 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Fetches every source again and replaces the snapshot when all of them were read completely. */
   refreshInventory: InventoryRefresh;
+  /**
+   * Enriches IoT Security: reads every source, plans per asset (UPDATE the attributes that differ, CREATE assets
+   * for identifying MACs IoT Security lacks, SKIP with a reason), and applies the plan through bulkUpdate.
+   * One sync runs at a time: a second call gets SYNC_IN_PROGRESS (or, with the same idempotencyKey, the same run).
+   */
+  syncDevices: SyncRun;
+};
+
+
+export type MutationSyncDevicesArgs = {
+  input?: InputMaybe<SyncDevicesInput>;
 };
 
 export type OrderDirection =
@@ -384,6 +403,9 @@ export type Query = {
   inventoryStatus: InventoryStatus;
   /** Each MAC found on more than one device (docks, dongles): never used to match or create. */
   macConflicts: Array<MacConflict>;
+  syncRun?: Maybe<SyncRun>;
+  /** Newest first. */
+  syncRuns: SyncRunConnection;
 };
 
 
@@ -411,6 +433,17 @@ export type QueryDevicesArgs = {
   orderBy?: InputMaybe<DeviceOrder>;
 };
 
+
+export type QuerySyncRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySyncRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type RefreshSource = {
   __typename?: 'RefreshSource';
   complete: Scalars['Boolean']['output'];
@@ -430,6 +463,131 @@ export type SourceKind =
   | 'entra'
   | 'intune'
   | 'iot';
+
+export type SyncAction =
+  | 'create'
+  | 'skip'
+  | 'update';
+
+export type SyncCounts = {
+  __typename?: 'SyncCounts';
+  creates: Scalars['Int']['output'];
+  skips: Scalars['Int']['output'];
+  skipsByReason: Array<CountBy>;
+  /** Matched assets that already carry the right attributes. */
+  unchanged: Scalars['Int']['output'];
+  updates: Scalars['Int']['output'];
+};
+
+export type SyncDevicesInput = {
+  /** Create assets for devices IoT Security has never seen (only under a MAC that identifies one device). */
+  createMissing?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Plan only: nothing is written. The run's planId can be applied later. */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Read the Entra directory from scratch instead of continuing from the saved delta link. */
+  fullResync?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A retried call with the same key returns the same run instead of starting another. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Apply exactly the plan of an earlier dry run; refused with PLAN_OUTDATED if the inventory changed since. */
+  planId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only devices matching this filter are written; the others are skipped as OUT_OF_SCOPE. */
+  scope?: InputMaybe<DeviceFilter>;
+  /** Return when the run is done (default), or at once with the run to poll through syncRun(id). */
+  wait?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type SyncItem = {
+  __typename?: 'SyncItem';
+  action: SyncAction;
+  changes: Array<AttributeChange>;
+  detail?: Maybe<Scalars['String']['output']>;
+  device?: Maybe<Device>;
+  deviceId: Scalars['ID']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  iotDeviceId?: Maybe<Scalars['String']['output']>;
+  outcome: SyncItemOutcome;
+  reason?: Maybe<Scalars['String']['output']>;
+  seq: Scalars['Int']['output'];
+};
+
+export type SyncItemConnection = {
+  __typename?: 'SyncItemConnection';
+  nodes: Array<SyncItem>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SyncItemOutcome =
+  | 'applied'
+  | 'failed'
+  | 'planned'
+  | 'skipped';
+
+export type SyncPhase =
+  | 'applying'
+  | 'done'
+  | 'fetching'
+  | 'planning';
+
+export type SyncProgress = {
+  __typename?: 'SyncProgress';
+  done: Scalars['Int']['output'];
+  phase: SyncPhase;
+  total: Scalars['Int']['output'];
+};
+
+export type SyncRun = {
+  __typename?: 'SyncRun';
+  actor?: Maybe<Scalars['String']['output']>;
+  applied: Scalars['Int']['output'];
+  counts?: Maybe<SyncCounts>;
+  createMissing: Scalars['Boolean']['output'];
+  dryRun: Scalars['Boolean']['output'];
+  errors: Array<Scalars['String']['output']>;
+  failed: Scalars['Int']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  items: SyncItemConnection;
+  /** The plan this run made or applied. */
+  planId?: Maybe<Scalars['ID']['output']>;
+  progress: SyncProgress;
+  startedAt: Scalars['DateTime']['output'];
+  status: SyncStatus;
+  trigger: Scalars['String']['output'];
+  upstream: SyncUpstream;
+};
+
+
+export type SyncRunItemsArgs = {
+  actions?: InputMaybe<Array<SyncAction>>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  outcomes?: InputMaybe<Array<SyncItemOutcome>>;
+};
+
+export type SyncRunConnection = {
+  __typename?: 'SyncRunConnection';
+  nodes: Array<SyncRun>;
+  pageInfo: PageInfo;
+};
+
+export type SyncStatus =
+  | 'applying'
+  | 'failed'
+  /** Left unfinished by a process that stopped; the next sync converges. */
+  | 'interrupted'
+  | 'planning'
+  | 'succeeded';
+
+export type SyncUpstream = {
+  __typename?: 'SyncUpstream';
+  graphRequests: Scalars['Int']['output'];
+  iotRequests: Scalars['Int']['output'];
+  /** bulkUpdate calls. */
+  iotWrites: Scalars['Int']['output'];
+  /** 429s met (and waited out). */
+  throttled: Scalars['Int']['output'];
+};
 
 export type TrustType =
   /** Entra joined. */
@@ -526,6 +684,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AlternativeValue: ResolverTypeWrapper<Omit<AlternativeValue, 'source'> & { source: ResolversTypes['SourceKind'] }>;
+  AttributeChange: ResolverTypeWrapper<AttributeChange>;
   AttributeValue: ResolverTypeWrapper<AttributeValueModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ComplianceState: ResolverTypeWrapper<ComplianceStateValueModel>;
@@ -565,6 +724,18 @@ export type ResolversTypes = ResolversObject<{
   RefreshStatus: ResolverTypeWrapper<RefreshStatusModel>;
   SourceKind: ResolverTypeWrapper<SourceKindModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SyncAction: ResolverTypeWrapper<SyncActionModel>;
+  SyncCounts: ResolverTypeWrapper<SyncCounts>;
+  SyncDevicesInput: SyncDevicesInput;
+  SyncItem: ResolverTypeWrapper<SyncItemRecordModel>;
+  SyncItemConnection: ResolverTypeWrapper<SyncItemPageModel>;
+  SyncItemOutcome: ResolverTypeWrapper<SyncItemOutcomeModel>;
+  SyncPhase: ResolverTypeWrapper<SyncPhaseModel>;
+  SyncProgress: ResolverTypeWrapper<Omit<SyncProgress, 'phase'> & { phase: ResolversTypes['SyncPhase'] }>;
+  SyncRun: ResolverTypeWrapper<SyncRunRecordModel>;
+  SyncRunConnection: ResolverTypeWrapper<SyncRunPageModel>;
+  SyncStatus: ResolverTypeWrapper<SyncStatusModel>;
+  SyncUpstream: ResolverTypeWrapper<SyncUpstream>;
   TrustType: ResolverTypeWrapper<TrustTypeValueModel>;
   UnmatchedReason: ResolverTypeWrapper<UnmatchedReasonModel>;
 }>;
@@ -572,6 +743,7 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   AlternativeValue: AlternativeValue;
+  AttributeChange: AttributeChange;
   AttributeValue: AttributeValueModel;
   Boolean: Scalars['Boolean']['output'];
   CountBy: CountBy;
@@ -600,11 +772,26 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RefreshSource: RefreshSourceRecordModel;
   String: Scalars['String']['output'];
+  SyncCounts: SyncCounts;
+  SyncDevicesInput: SyncDevicesInput;
+  SyncItem: SyncItemRecordModel;
+  SyncItemConnection: SyncItemPageModel;
+  SyncProgress: SyncProgress;
+  SyncRun: SyncRunRecordModel;
+  SyncRunConnection: SyncRunPageModel;
+  SyncUpstream: SyncUpstream;
 }>;
 
 export type AlternativeValueResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AlternativeValue'] = ResolversParentTypes['AlternativeValue']> = ResolversObject<{
   source?: Resolver<ResolversTypes['SourceKind'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AttributeChangeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AttributeChange'] = ResolversParentTypes['AttributeChange']> = ResolversObject<{
+  attribute?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  iotAttribute?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type AttributeValueResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AttributeValue'] = ResolversParentTypes['AttributeValue']> = ResolversObject<{
@@ -812,6 +999,7 @@ export type MatchStatusResolvers = { AMBIGUOUS: 'ambiguous', IOT_ONLY: 'iot-only
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   refreshInventory?: Resolver<ResolversTypes['InventoryRefresh'], ParentType, ContextType>;
+  syncDevices?: Resolver<ResolversTypes['SyncRun'], ParentType, ContextType, Partial<MutationSyncDevicesArgs>>;
 }>;
 
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -828,6 +1016,8 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   devices?: Resolver<ResolversTypes['DeviceConnection'], ParentType, ContextType, RequireFields<QueryDevicesArgs, 'first'>>;
   inventoryStatus?: Resolver<ResolversTypes['InventoryStatus'], ParentType, ContextType>;
   macConflicts?: Resolver<Array<ResolversTypes['MacConflict']>, ParentType, ContextType>;
+  syncRun?: Resolver<Maybe<ResolversTypes['SyncRun']>, ParentType, ContextType, RequireFields<QuerySyncRunArgs, 'id'>>;
+  syncRuns?: Resolver<ResolversTypes['SyncRunConnection'], ParentType, ContextType, RequireFields<QuerySyncRunsArgs, 'first'>>;
 }>;
 
 export type RefreshSourceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RefreshSource'] = ResolversParentTypes['RefreshSource']> = ResolversObject<{
@@ -842,12 +1032,85 @@ export type RefreshStatusResolvers = { FAILED: 'failed', RUNNING: 'running', SUC
 
 export type SourceKindResolvers = { ENTRA: 'entra', INTUNE: 'intune', IOT: 'iot' };
 
+export type SyncActionResolvers = { CREATE: 'create', SKIP: 'skip', UPDATE: 'update' };
+
+export type SyncCountsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SyncCounts'] = ResolversParentTypes['SyncCounts']> = ResolversObject<{
+  creates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skips?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipsByReason?: Resolver<Array<ResolversTypes['CountBy']>, ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SyncItemResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SyncItem'] = ResolversParentTypes['SyncItem']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['SyncAction'], ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['AttributeChange']>, ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  device?: Resolver<Maybe<ResolversTypes['Device']>, ParentType, ContextType>;
+  deviceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  iotDeviceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['SyncItemOutcome'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SyncItemConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SyncItemConnection'] = ResolversParentTypes['SyncItemConnection']> = ResolversObject<{
+  nodes?: Resolver<Array<ResolversTypes['SyncItem']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SyncItemOutcomeResolvers = { APPLIED: 'applied', FAILED: 'failed', PLANNED: 'planned', SKIPPED: 'skipped' };
+
+export type SyncPhaseResolvers = { APPLYING: 'applying', DONE: 'done', FETCHING: 'fetching', PLANNING: 'planning' };
+
+export type SyncProgressResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SyncProgress'] = ResolversParentTypes['SyncProgress']> = ResolversObject<{
+  done?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['SyncPhase'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SyncRunResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SyncRun'] = ResolversParentTypes['SyncRun']> = ResolversObject<{
+  actor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  applied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  counts?: Resolver<Maybe<ResolversTypes['SyncCounts']>, ParentType, ContextType>;
+  createMissing?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<ResolversTypes['SyncItemConnection'], ParentType, ContextType, RequireFields<SyncRunItemsArgs, 'first'>>;
+  planId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['SyncProgress'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SyncStatus'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  upstream?: Resolver<ResolversTypes['SyncUpstream'], ParentType, ContextType>;
+}>;
+
+export type SyncRunConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SyncRunConnection'] = ResolversParentTypes['SyncRunConnection']> = ResolversObject<{
+  nodes?: Resolver<Array<ResolversTypes['SyncRun']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type SyncStatusResolvers = { APPLYING: 'applying', FAILED: 'failed', INTERRUPTED: 'interrupted', PLANNING: 'planning', SUCCEEDED: 'succeeded' };
+
+export type SyncUpstreamResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SyncUpstream'] = ResolversParentTypes['SyncUpstream']> = ResolversObject<{
+  graphRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  iotRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  iotWrites?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  throttled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type TrustTypeResolvers = { AZURE_AD: 'AzureAd', SERVER_AD: 'ServerAd', UNKNOWN: 'unknown', WORKPLACE: 'Workplace' };
 
 export type UnmatchedReasonResolvers = { MAC_SHARED: 'mac-shared', NOT_CLAIMED: 'not-claimed', NOT_SEEN_BY_IOT: 'not-seen-by-iot', NO_IDENTIFYING_MAC: 'no-identifying-mac', NO_INTUNE_RECORD: 'no-intune-record', NO_MAC: 'no-mac', ONLY_PLACEHOLDER_MAC: 'only-placeholder-mac', ONLY_RANDOMIZED_MAC: 'only-randomized-mac', STATIC_IP_ASSET: 'static-ip-asset' };
 
 export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   AlternativeValue?: AlternativeValueResolvers<ContextType>;
+  AttributeChange?: AttributeChangeResolvers<ContextType>;
   AttributeValue?: AttributeValueResolvers<ContextType>;
   ComplianceState?: ComplianceStateResolvers;
   Confidence?: ConfidenceResolvers;
@@ -879,6 +1142,17 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   RefreshSource?: RefreshSourceResolvers<ContextType>;
   RefreshStatus?: RefreshStatusResolvers;
   SourceKind?: SourceKindResolvers;
+  SyncAction?: SyncActionResolvers;
+  SyncCounts?: SyncCountsResolvers<ContextType>;
+  SyncItem?: SyncItemResolvers<ContextType>;
+  SyncItemConnection?: SyncItemConnectionResolvers<ContextType>;
+  SyncItemOutcome?: SyncItemOutcomeResolvers;
+  SyncPhase?: SyncPhaseResolvers;
+  SyncProgress?: SyncProgressResolvers<ContextType>;
+  SyncRun?: SyncRunResolvers<ContextType>;
+  SyncRunConnection?: SyncRunConnectionResolvers<ContextType>;
+  SyncStatus?: SyncStatusResolvers;
+  SyncUpstream?: SyncUpstreamResolvers<ContextType>;
   TrustType?: TrustTypeResolvers;
   UnmatchedReason?: UnmatchedReasonResolvers;
 }>;

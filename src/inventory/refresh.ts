@@ -3,7 +3,7 @@ import { correlate } from '../correlate/correlate.js';
 import type { Precedence } from '../correlate/precedence.js';
 import type { Logger } from '../logger.js';
 import type { EntraDevice } from '../sources/entra/types.js';
-import { NotFoundError } from '../sources/errors.js';
+import { HttpError, NotFoundError } from '../sources/errors.js';
 import type { Sources } from '../sources/index.js';
 import { NON_DEFAULT_FIELDS } from '../sources/intune/intuneSource.js';
 import type { ManagedDevice } from '../sources/intune/types.js';
@@ -49,8 +49,12 @@ export class InventoryRefresher {
     return { ready: this.deps.store.hasSnapshot(), refreshing: this.#running !== null, lastRefresh: this.deps.store.latestRefreshes(1)[0] ?? null };
   }
 
-  refresh(): Promise<RefreshRecord> {
-    this.#running ??= this.#refresh().finally(() => (this.#running = null));
+  /**
+   * `fullResync` reads the Entra directory from scratch instead of continuing from the saved deltaLink.
+   * A caller that arrives while a refresh runs joins it, whatever it asked for.
+   */
+  refresh(options: { fullResync?: boolean } = {}): Promise<RefreshRecord> {
+    this.#running ??= this.#refresh(options.fullResync ?? false).finally(() => (this.#running = null));
     return this.#running;
   }
 
@@ -70,7 +74,7 @@ export class InventoryRefresher {
     await this.#running?.catch(() => undefined);
   }
 
-  async #refresh(): Promise<RefreshRecord> {
+  async #refresh(fullResync: boolean): Promise<RefreshRecord> {
     const { sources, store, logger } = this.deps;
     const started = Date.now();
     const before = { ...sources.counters.calls };
@@ -108,14 +112,18 @@ export class InventoryRefresher {
     };
 
     try {
+      let entraState: { devices: EntraDevice[]; deltaLink: string } | undefined;
       const [entra, listed, iot] = await Promise.all([
-        read<EntraDevice>('entra', () => collect(sources.entra.listDevices())),
-        read<ManagedDevice>('intune', async () => this.#hydrate(await collect(sources.intune.listManagedDevices()))),
+        read<EntraDevice>('entra', async () => {
+          entraState = await this.#readEntra(fullResync);
+          return entraState.devices;
+        }),
+        read<ManagedDevice>('intune', async () => this.#hydrate(await collect(sources.intune.listManagedDevices()), fullResync)),
         read<IotAsset>('iot', () => sources.iot.listAllDevices({ detail: true })),
       ]);
       const result = correlate({ entra, intune: listed, iot, precedence: this.deps.precedence });
       const done = finish('succeeded', null, result.devices.length);
-      store.saveSnapshot({ devices: result.devices, iotAssets: iot, macConflicts: result.macConflicts }, done);
+      store.saveSnapshot({ devices: result.devices, iotAssets: iot, macConflicts: result.macConflicts, entra: entraState }, done);
       logger.info({ refresh: done.id, devices: done.deviceCount, durationMs: done.durationMs, sources: done.sources }, 'inventory refreshed');
       return done;
     } catch (err) {
@@ -126,13 +134,46 @@ export class InventoryRefresher {
   }
 
   /**
+   * The directory through /devices/delta: from the saved deltaLink when there is one (only what changed since
+   * the last snapshot), from scratch otherwise. An expired or unknown link (410 syncStateNotFound) falls back to a
+   * full round. The new link is saved with the snapshot, so a failed refresh leaves the old cursor in place.
+   */
+  async #readEntra(fullResync: boolean): Promise<{ devices: EntraDevice[]; deltaLink: string }> {
+    const { sources, store, logger } = this.deps;
+    const previous = fullResync ? null : store.getEntraState();
+    if (previous) {
+      try {
+        const round = await sources.entra.delta(previous.deltaLink);
+        const byId = new Map(previous.devices.map((d) => [d.id, d]));
+        for (const item of round.items) {
+          if ('@removed' in item) byId.delete(item.id);
+          else byId.set(item.id, { ...byId.get(item.id), ...item } as EntraDevice);
+        }
+        return { devices: [...byId.values()], deltaLink: round.deltaLink };
+      } catch (err) {
+        if (!(err instanceof HttpError && (err.status === 410 || err.code === 'syncStateNotFound'))) throw err;
+        logger.info({ code: err.code }, 'the Entra deltaLink expired; reading the directory in full');
+      }
+    }
+    const round = await sources.entra.delta();
+    // A delta round may name a device more than once (Graph allows replays): the last mention wins.
+    const byId = new Map<string, EntraDevice>();
+    for (const item of round.items) {
+      if ('@removed' in item) byId.delete(item.id);
+      else byId.set(item.id, item);
+    }
+    return { devices: [...byId.values()], deltaLink: round.deltaLink };
+  }
+
+  /**
    * Intune answers ethernetMacAddress as null in LIST; a GET with $select per device fills it. Those GETs cost
    * one request each against Intune's budget, so a device whose lastSyncDateTime has not moved reuses the value
    * read last time.
    */
-  async #hydrate(devices: ManagedDevice[]): Promise<ManagedDevice[]> {
+  async #hydrate(devices: ManagedDevice[], fullResync: boolean): Promise<ManagedDevice[]> {
     const { sources, store } = this.deps;
-    const cached = store.getHydration(devices.map((d) => d.id));
+    // A full resync trusts nothing read before: every MAC is read again.
+    const cached = fullResync ? new Map<string, HydrationEntry>() : store.getHydration(devices.map((d) => d.id));
     const stale = devices.filter((d) => cached.get(d.id)?.lastSyncDateTime !== d.lastSyncDateTime || !cached.has(d.id));
     const fresh = stale.length > 0 ? await sources.intune.getNonDefaultFields(stale.map((d) => d.id)) : new Map();
     const entries: HydrationEntry[] = [];

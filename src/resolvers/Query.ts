@@ -74,4 +74,16 @@ export const Query: QueryResolvers = {
   inventoryStatus(_, __, ctx) {
     return ctx.inventory.status();
   },
+
+  syncRun: (_, { id }, ctx) => ctx.store.getSyncRun(id),
+
+  syncRuns(_, args, ctx) {
+    const first = pageSize('first', args.first) ?? 20;
+    try {
+      return ctx.store.listSyncRuns({ first, after: args.after ?? null });
+    } catch (err) {
+      if (err instanceof StoreInputError) throw badInput(err.message);
+      throw err;
+    }
+  },
 };

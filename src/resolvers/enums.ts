@@ -7,6 +7,10 @@ import type {
   MatchRuleResolvers,
   MatchStatusResolvers,
   RefreshStatusResolvers,
+  SyncActionResolvers,
+  SyncItemOutcomeResolvers,
+  SyncPhaseResolvers,
+  SyncStatusResolvers,
   SourceKindResolvers,
   TrustTypeResolvers,
   UnmatchedReasonResolvers,
@@ -46,6 +50,10 @@ export const MacClass: MacClassResolvers = {
   SHARED: 'shared',
 };
 export const RefreshStatus: RefreshStatusResolvers = { RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' };
+export const SyncStatus: SyncStatusResolvers = { PLANNING: 'planning', APPLYING: 'applying', SUCCEEDED: 'succeeded', FAILED: 'failed', INTERRUPTED: 'interrupted' };
+export const SyncPhase: SyncPhaseResolvers = { FETCHING: 'fetching', PLANNING: 'planning', APPLYING: 'applying', DONE: 'done' };
+export const SyncAction: SyncActionResolvers = { UPDATE: 'update', CREATE: 'create', SKIP: 'skip' };
+export const SyncItemOutcome: SyncItemOutcomeResolvers = { PLANNED: 'planned', APPLIED: 'applied', FAILED: 'failed', SKIPPED: 'skipped' };
 export const TrustType: TrustTypeResolvers = { WORKPLACE: 'Workplace', AZURE_AD: 'AzureAd', SERVER_AD: 'ServerAd', UNKNOWN: 'unknown' };
 export const ComplianceState: ComplianceStateResolvers = {
   UNKNOWN: 'unknown',

@@ -12,6 +12,10 @@ import { MatchLink } from './MatchLink.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { DateTime } from './scalars.js';
+import { SyncItem } from './SyncItem.js';
+import { SyncItemConnection } from './SyncItemConnection.js';
+import { SyncRun } from './SyncRun.js';
+import { SyncRunConnection } from './SyncRunConnection.js';
 
 const { knownOr: _knownOr, ...enumResolvers } = enums;
 
@@ -29,4 +33,8 @@ export const resolvers: Resolvers = {
   IntuneDeviceDetails,
   IotAssetDetails,
   InventoryStatus,
+  SyncRun,
+  SyncItem,
+  SyncItemConnection,
+  SyncRunConnection,
 };

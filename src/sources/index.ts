@@ -10,6 +10,7 @@ import { createIotClient, type IotClient } from './iot/iotClient.js';
 /** Upstream HTTP requests made so far, by source; readers take differences around a piece of work. */
 export interface UpstreamCounters {
   calls: Record<'entra' | 'intune' | 'iot', number>;
+  /** 429s met: whole answers, and items inside $batch envelopes. */
   throttled: Record<'entra' | 'intune' | 'iot', number>;
 }
 
@@ -65,6 +66,19 @@ export function createSources(tenant: TenantSettings, options: SourceOptions = {
       if (event.status === 429) counters.throttled.iot++;
     },
   });
+  // Items throttled inside $batch envelopes count as throttling too; read through so the sum stays current.
+  const answers = counters.throttled;
+  counters.throttled = {
+    get entra() {
+      return answers.entra + graph.throttledBatchItems.entra;
+    },
+    get intune() {
+      return answers.intune + graph.throttledBatchItems.intune;
+    },
+    get iot() {
+      return answers.iot;
+    },
+  } as UpstreamCounters['throttled'];
   return {
     graph,
     counters,

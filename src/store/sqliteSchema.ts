@@ -104,15 +104,97 @@ const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  `
+  -- The Entra directory as the last snapshot's delta round left it, one JSON document per device, replaced whole
+  -- with the snapshot. seq keeps the order it was saved in; ids are not constrained unique, as a full delta round
+  -- may name a device twice and the list is stored as given.
+  CREATE TABLE entra_devices (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  -- At most one row: the deltaLink that continues from entra_devices. No row: no Entra state saved yet.
+  CREATE TABLE entra_delta (
+    id SMALLINT PRIMARY KEY CHECK (id = 1),
+    delta_link TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+  );
+
+  -- The sync ledger: one row per syncDevices run. Nested fields are JSON documents (TEXT here, jsonb in
+  -- PostgreSQL); flags are SMALLINT 0/1.
+  CREATE TABLE sync_runs (
+    id TEXT PRIMARY KEY,
+    triggered_by TEXT NOT NULL,
+    actor TEXT,
+    dry_run SMALLINT NOT NULL,
+    create_missing SMALLINT NOT NULL,
+    scope TEXT,
+    plan_id TEXT,
+    idempotency_key TEXT,
+    status TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    progress TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    heartbeat_at TEXT NOT NULL,
+    counts TEXT,
+    outcomes TEXT NOT NULL,
+    upstream TEXT NOT NULL,
+    errors TEXT NOT NULL
+  );
+  CREATE INDEX sync_runs_by_status ON sync_runs (status);
+  CREATE INDEX sync_runs_by_started_at ON sync_runs (started_at, id);
+  CREATE UNIQUE INDEX sync_runs_by_idempotency_key ON sync_runs (idempotency_key) WHERE idempotency_key IS NOT NULL;
+  -- At most one run planning or applying: among those rows the indexed expression is always true, so a second
+  -- one is a duplicate key (the idiom PostgreSQL's documentation gives for "one null at most"). beginSyncRun
+  -- checks first and answers with the run in the way; this index is what holds when a caller does not (an
+  -- updateSyncRun reviving a run while another works), and what makes the check safe on PostgreSQL.
+  CREATE UNIQUE INDEX sync_runs_one_active ON sync_runs ((status IN ('planning', 'applying'))) WHERE status IN ('planning', 'applying');
+
+  -- One row per device a run planned, in plan order. Each filter index continues with seq, so that a filtered
+  -- page walks it in order and stops after the page, and ends with the other filter's column, so that both the
+  -- walk and the count test a combined filter inside the index instead of reading each row.
+  CREATE TABLE sync_items (
+    run_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    iot_device_id TEXT,
+    reason TEXT,
+    detail TEXT,
+    changes TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    PRIMARY KEY (run_id, seq)
+  );
+  CREATE INDEX sync_items_by_action ON sync_items (run_id, action, seq, outcome);
+  CREATE INDEX sync_items_by_outcome ON sync_items (run_id, outcome, seq, action);
+
+  CREATE TABLE plans (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    update_source TEXT NOT NULL,
+    create_missing SMALLINT NOT NULL,
+    scope TEXT
+  );
+  `,
 ];
 
-/** Brings the database up to the latest schema; each migration commits with its version or not at all. */
-export function migrate(db: Database.Database): void {
+/** The schema version this build writes: the number of migrations. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings the database up to the latest schema; each migration commits with its version or not at all. `target`
+ * stops at an earlier version: tests build a database as an older gateway left it.
+ */
+export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(`store: database schema version ${current} is newer than this build knows (${MIGRATIONS.length}); upgrade the gateway`);
   }
-  MIGRATIONS.slice(current).forEach((sql, i) => {
+  MIGRATIONS.slice(current, Math.max(current, target)).forEach((sql, i) => {
     db.transaction(() => {
       db.exec(sql);
       db.pragma(`user_version = ${current + i + 1}`);

@@ -7,7 +7,9 @@ import { toDeviceRow } from './deviceRow.js';
 import { queryDeviceStats } from './sqliteDeviceStats.js';
 import { StoreInputError } from './errors.js';
 import { listDevicePage } from './sqliteDevicePages.js';
+import { openEntraState } from './sqliteEntraState.js';
 import { migrate } from './sqliteSchema.js';
+import { openSyncLedger } from './sqliteSyncLedger.js';
 import { sqliteTextCondition } from './sqliteTextSearch.js';
 import type { DeviceStats, HydrationEntry, RefreshRecord, Snapshot, Store } from './types.js';
 
@@ -105,6 +107,8 @@ export function openSqliteStore(file: string): Store {
     });
   };
 
+  const entraState = openEntraState(db);
+
   const replaceSnapshot = db.transaction((snapshot: Snapshot, refresh: RefreshRecord) => {
     assertUniqueIds(snapshot.devices);
     statements.clearDevices.run();
@@ -122,6 +126,8 @@ export function openSqliteStore(file: string): Store {
     }
     for (const { sql } of indexes) db.exec(sql);
     statements.rebuildSearch.run();
+    // A snapshot without Entra state keeps the saved one: the delta round that wrote it is still the latest.
+    if (snapshot.entra !== undefined) entraState.save(snapshot.entra);
     for (const asset of snapshot.iotAssets) statements.insertIotAsset.run(asset.deviceid, JSON.stringify(asset));
     for (const conflict of snapshot.macConflicts) statements.insertMacConflict.run(conflict.mac, JSON.stringify(conflict));
     const stats = queryDeviceStats(db, { conditions: [], params: [] });
@@ -197,6 +203,10 @@ export function openSqliteStore(file: string): Store {
     setState: (key, value) => {
       statements.setState.run(key, value);
     },
+
+    getEntraState: () => entraState.get(),
+
+    ...openSyncLedger(db),
 
     close: () => db.close(),
   };

@@ -1,4 +1,5 @@
 import type { DeviceMac, MacConflict, MatchStatus, SourceKind, UnifiedDevice } from '../correlate/model.js';
+import type { EntraDevice } from '../sources/entra/types.js';
 import type { IotAsset } from '../sources/iot/types.js';
 
 /**
@@ -110,6 +111,82 @@ export interface Snapshot {
   devices: UnifiedDevice[];
   iotAssets: IotAsset[];
   macConflicts: MacConflict[];
+  /**
+   * The Entra directory as the delta round that fed this snapshot left it, and the deltaLink to continue from.
+   * Saved in the same transaction as the snapshot, so the cursor advances only with a snapshot that used it.
+   */
+  entra?: { devices: EntraDevice[]; deltaLink: string };
+}
+
+export type SyncStatus = 'planning' | 'applying' | 'succeeded' | 'failed' | 'interrupted';
+export type SyncPhase = 'fetching' | 'planning' | 'applying' | 'done';
+
+/** One syncDevices run in the ledger. */
+export interface SyncRunRecord {
+  id: string;
+  /** What started it: an API call, the schedule, the CLI. */
+  trigger: string;
+  /** Who, when known (a user or key name); null for the schedule. */
+  actor: string | null;
+  dryRun: boolean;
+  createMissing: boolean;
+  /** The scope filter, as given. */
+  scope: DeviceFilter | null;
+  /** The plan this run made (dry run) or applied. */
+  planId: string | null;
+  idempotencyKey: string | null;
+  status: SyncStatus;
+  phase: SyncPhase;
+  progress: { done: number; total: number };
+  startedAt: string;
+  finishedAt: string | null;
+  /** Refreshed while the run works; a run whose process died keeps an old heartbeat. */
+  heartbeatAt: string;
+  counts: { updates: number; creates: number; skips: number; unchanged: number; skipsByReason: Record<string, number> } | null;
+  outcomes: { applied: number; failed: number };
+  upstream: { graphRequests: number; iotRequests: number; iotWrites: number; throttled: number };
+  errors: string[];
+}
+
+export type SyncItemOutcome = 'planned' | 'applied' | 'failed' | 'skipped';
+export type SyncAction = 'update' | 'create' | 'skip';
+
+export interface SyncItemRecord {
+  runId: string;
+  /** Position in the plan, from 0. */
+  seq: number;
+  action: SyncAction;
+  deviceId: string;
+  iotDeviceId: string | null;
+  reason: string | null;
+  detail: string | null;
+  changes: Array<{ attribute: string; iotAttribute: string; from: string | null; to: string }>;
+  outcome: SyncItemOutcome;
+  error: string | null;
+}
+
+export interface StoredPlan {
+  id: string;
+  runId: string;
+  createdAt: string;
+  /** Hash of the writes; applying the plan later requires a fresh plan with the same fingerprint. */
+  fingerprint: string;
+  updateSource: string;
+  createMissing: boolean;
+  scope: DeviceFilter | null;
+}
+
+export interface SyncRunPage {
+  runs: SyncRunRecord[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface SyncItemPage {
+  items: SyncItemRecord[];
+  totalCount: number;
+  hasNextPage: boolean;
+  endCursor: string | null;
 }
 
 /** Intune fields that LIST answers as null (ethernetMacAddress…), fetched per device and reused while unchanged. */
@@ -152,5 +229,26 @@ export interface Store {
   /** Small key/value state (sync cursors, delta links). */
   getState(key: string): string | null;
   setState(key: string, value: string): void;
+  /** The Entra directory and deltaLink saved with the current snapshot, or null before the first one. */
+  getEntraState(): { devices: EntraDevice[]; deltaLink: string } | null;
+
+  /**
+   * Starts a sync run unless one is planning or applying: atomic, so two callers (or two replicas sharing a
+   * database) cannot both start. Returns the run in the way when refused.
+   */
+  beginSyncRun(run: SyncRunRecord): { ok: true } | { ok: false; running: SyncRunRecord };
+  updateSyncRun(id: string, patch: Partial<Omit<SyncRunRecord, 'id'>>): void;
+  getSyncRun(id: string): SyncRunRecord | null;
+  findSyncRunByIdempotencyKey(key: string): SyncRunRecord | null;
+  /** Newest first. */
+  listSyncRuns(args: { first: number; after?: string | null }): SyncRunPage;
+  /** Runs left planning/applying by a process that died: marked interrupted, with a note. Returns how many. */
+  markInterruptedSyncRuns(note: string): number;
+  putSyncItems(items: readonly SyncItemRecord[]): void;
+  updateSyncItemOutcomes(runId: string, outcomes: ReadonlyArray<{ seq: number; outcome: SyncItemOutcome; error: string | null }>): void;
+  listSyncItems(runId: string, args: { first: number; after?: string | null; actions?: SyncItemRecord['action'][]; outcomes?: SyncItemOutcome[] }): SyncItemPage;
+  savePlan(plan: StoredPlan): void;
+  getPlan(id: string): StoredPlan | null;
+
   close(): void;
 }

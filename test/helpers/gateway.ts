@@ -6,7 +6,6 @@ import { fetch } from 'undici';
 import { loadConfig } from '../../src/config.js';
 import { generateFleet } from '../../src/emulators/fleet/generate.js';
 import { startGateway, type Gateway, type StartOptions } from '../../src/server.js';
-import { TEST_NOW } from './embedded.js';
 
 export interface GraphqlResponse<T = Record<string, any>> {
   status: number;
@@ -36,7 +35,8 @@ export async function startTestGateway(
       done();
     },
   });
-  const fleet = generateFleet({ seed: options.seed ?? 1, size: options.size ?? 300, now: TEST_NOW });
+  // Today's fleet: staleness is judged against the real clock, so the fleet's dates must be recent too.
+  const fleet = generateFleet({ seed: options.seed ?? 1, size: options.size ?? 300 });
   const gateway = await startGateway(config, {
     loopbackOnly: true,
     logDestination: destination,

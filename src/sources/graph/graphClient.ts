@@ -52,6 +52,8 @@ export interface Graph {
   tokenProvider: TokenProvider;
   intuneBudget: RequestBudget;
   directoryBudget: RequestBudget;
+  /** Items Graph throttled inside 200 $batch envelopes (each one retried in a later envelope). */
+  throttledBatchItems: { intune: number; entra: number };
 }
 
 const NETWORK_RETRIES = 3;
@@ -143,5 +145,5 @@ export function createGraph(options: GraphClientOptions): Graph {
     // The global fetch gets our dispatcher, so the extra CA is trusted and TLS verification stays on.
     fetchOptions: { dispatcher: options.dispatcher } as unknown as RequestInit,
   });
-  return { client, baseUrl, tokenProvider: options.tokenProvider, intuneBudget: budgets.intune, directoryBudget: budgets.directory };
+  return { client, baseUrl, tokenProvider: options.tokenProvider, throttledBatchItems: { intune: 0, entra: 0 }, intuneBudget: budgets.intune, directoryBudget: budgets.directory };
 }

@@ -89,6 +89,7 @@ export async function graphBatch(
         for (const answer of await postBatch(graph, chunk)) {
           const original = byId.get(answer.id);
           if (!original) continue; // an id we did not send: ignore rather than trust it
+          if (answer.status === 429) graph.throttledBatchItems[/deviceManagement\//i.test(original.url) ? 'intune' : 'entra']++;
           if (RETRYABLE.has(answer.status) && round < maxRounds) {
             retry.push(original);
             waitMs = Math.max(waitMs, retryAfterMs(answer.headers) ?? 0);

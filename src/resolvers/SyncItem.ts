@@ -1,0 +1,6 @@
+import type { SyncItemResolvers } from '../__generated__/resolvers-types.js';
+
+export const SyncItem: SyncItemResolvers = {
+  device: (item, _, ctx) => ctx.loaders.device.load(item.deviceId),
+  reason: (item) => item.reason && item.reason.toUpperCase().replace(/-/g, '_'),
+};

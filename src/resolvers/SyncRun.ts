@@ -1,0 +1,26 @@
+import type { SyncRunResolvers } from '../__generated__/resolvers-types.js';
+import { badInput } from '../errors.js';
+import { StoreInputError } from '../store/errors.js';
+
+export const SyncRun: SyncRunResolvers = {
+  progress: (run) => ({ phase: run.phase, done: run.progress.done, total: run.progress.total }),
+  counts: (run) =>
+    run.counts && {
+      ...run.counts,
+      skipsByReason: Object.entries(run.counts.skipsByReason)
+        .map(([key, count]) => ({ key: key.toUpperCase().replace(/-/g, '_'), count }))
+        .sort((a, b) => b.count - a.count),
+    },
+  applied: (run) => run.outcomes.applied,
+  failed: (run) => run.outcomes.failed,
+  items(run, args, ctx) {
+    const first = args.first ?? 50;
+    if (first < 0 || first > 500) throw badInput(`first must be between 0 and 500 (got ${first})`);
+    try {
+      return ctx.store.listSyncItems(run.id, { first, after: args.after ?? null, actions: args.actions ?? undefined, outcomes: args.outcomes ?? undefined });
+    } catch (err) {
+      if (err instanceof StoreInputError) throw badInput(err.message);
+      throw err;
+    }
+  },
+};

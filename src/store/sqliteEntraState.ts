@@ -1,0 +1,37 @@
+import type Database from 'better-sqlite3';
+import type { EntraDevice } from '../sources/entra/types.js';
+import type { Snapshot } from './types.js';
+
+export type EntraState = NonNullable<Snapshot['entra']>;
+
+/**
+ * The Entra directory and deltaLink saved with the snapshot. `save` runs inside saveSnapshot's transaction (it
+ * opens none of its own), so the deltaLink advances only with a snapshot that used it.
+ */
+export function openEntraState(db: Database.Database): { save(state: EntraState): void; get(): EntraState | null } {
+  const statements = {
+    clearDevices: db.prepare('DELETE FROM entra_devices'),
+    insertDevice: db.prepare('INSERT INTO entra_devices (id, json) VALUES (?, ?)'),
+    saveDeltaLink: db.prepare(
+      `INSERT INTO entra_delta (id, delta_link, saved_at) VALUES (1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET delta_link = excluded.delta_link, saved_at = excluded.saved_at`,
+    ),
+    deltaLink: db.prepare('SELECT delta_link FROM entra_delta WHERE id = 1').pluck(),
+    devices: db.prepare('SELECT json FROM entra_devices ORDER BY seq').pluck(),
+  };
+  return {
+    save: (state) => {
+      if (!db.inTransaction) throw new Error('store: Entra state is saved only inside the snapshot transaction');
+      statements.clearDevices.run();
+      for (const device of state.devices) statements.insertDevice.run(device.id, JSON.stringify(device));
+      statements.saveDeltaLink.run(state.deltaLink, new Date().toISOString());
+    },
+    // Both reads in one transaction, so that a snapshot saved by another process in between cannot pair one
+    // snapshot's deltaLink with another's devices.
+    get: db.transaction((): EntraState | null => {
+      const deltaLink = statements.deltaLink.get() as string | undefined;
+      if (deltaLink === undefined) return null;
+      return { devices: (statements.devices.all() as string[]).map((json) => JSON.parse(json) as EntraDevice), deltaLink };
+    }),
+  };
+}

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import type { AttributeName, UnifiedDevice } from '../correlate/model.js';
+import { ATTRIBUTE_NAMES } from '../correlate/model.js';
+import type { IotAsset, IotBulkUpdateItem } from '../sources/iot/types.js';
+import { storedKey, type IotAttributeMapping } from './mapping.js';
+
+export type SkipReason =
+  | 'shared-mac'
+  | 'randomized-mac'
+  | 'placeholder-mac'
+  | 'no-mac'
+  | 'ambiguous'
+  | 'stale'
+  | 'out-of-scope'
+  | 'create-disabled';
+
+export interface AttributeChange {
+  attribute: AttributeName;
+  iotAttribute: string;
+  from: string | null;
+  to: string;
+}
+
+export type PlanItem =
+  | { action: 'update'; deviceId: string; iotDeviceId: string; changes: AttributeChange[] }
+  | { action: 'create'; deviceId: string; iotDeviceId: string; changes: AttributeChange[] }
+  | { action: 'skip'; deviceId: string; iotDeviceId: string | null; reason: SkipReason; detail: string };
+
+export interface PlanCounts {
+  updates: number;
+  creates: number;
+  skips: number;
+  /** Matched assets whose attributes already agree: nothing to write. */
+  unchanged: number;
+  skipsByReason: Partial<Record<SkipReason, number>>;
+}
+
+export interface Plan {
+  items: PlanItem[];
+  counts: PlanCounts;
+  /** Hash of the writes: two plans with the same fingerprint write the same thing. */
+  fingerprint: string;
+}
+
+export interface PlanOptions {
+  mapping: IotAttributeMapping;
+  createMissing: boolean;
+  /** Devices outside the scope are skipped as out-of-scope; undefined means everything is in scope. */
+  inScope?: (device: UnifiedDevice) => boolean;
+  /** A device whose newest sighting is older than this is skipped as stale. */
+  staleBefore?: string;
+}
+
+const REASON_OF: Record<string, SkipReason> = {
+  'mac-shared': 'shared-mac',
+  'only-randomized-mac': 'randomized-mac',
+  'only-placeholder-mac': 'placeholder-mac',
+  'no-mac': 'no-mac',
+  'no-intune-record': 'no-mac',
+};
+
+/** The values we would write for a device: every mapped attribute that has a value. */
+function desired(device: UnifiedDevice, mapping: IotAttributeMapping): Array<{ attribute: AttributeName; iotAttribute: string; value: string }> {
+  const out: Array<{ attribute: AttributeName; iotAttribute: string; value: string }> = [];
+  for (const attribute of ATTRIBUTE_NAMES) {
+    const iotAttribute = mapping.attributes[attribute];
+    const value = device.attributes[attribute].value;
+    // Only Entra/Intune knowledge flows into IoT Security; echoing IoT's own values back would be noise.
+    if (iotAttribute && value !== null && device.attributes[attribute].source !== 'iot') out.push({ attribute, iotAttribute, value });
+  }
+  return out;
+}
+
+function current(asset: IotAsset | undefined, mapping: IotAttributeMapping, iotAttribute: string): string | null {
+  const v = asset?.[storedKey(mapping, iotAttribute)];
+  return v === null || v === undefined ? null : String(v);
+}
+
+/** The identifying MAC a device can be created under: Ethernet before Wi-Fi, global and unshared only. */
+function creatableMac(device: UnifiedDevice): string | null {
+  for (const role of ['ethernet', 'wifi'] as const) {
+    const m = device.macs.find((x) => x.role === role && x.source === 'intune' && x.class === 'global' && x.mac);
+    if (m?.mac) return m.mac;
+  }
+  return null;
+}
+
+/**
+ * What a sync would write, per IoT asset: UPDATE the attributes that differ (from → to), CREATE an asset for an
+ * identifying MAC IoT Security lacks, or SKIP with the reason. Pure: the same inventory gives the same plan.
+ */
+export function planSync(devices: readonly UnifiedDevice[], iotAssets: ReadonlyMap<string, IotAsset>, options: PlanOptions): Plan {
+  const items: PlanItem[] = [];
+  let unchanged = 0;
+  const skip = (device: UnifiedDevice, reason: SkipReason, detail: string, iotDeviceId: string | null = null): void => {
+    items.push({ action: 'skip', deviceId: device.id, iotDeviceId, reason, detail });
+  };
+
+  for (const device of devices) {
+    const inIntune = device.sources.includes('intune');
+    if (device.match.status === 'ambiguous' && !inIntune) {
+      skip(device, 'ambiguous', device.match.explanation, device.iotDeviceIds[0] ?? null);
+      continue;
+    }
+    if (!inIntune) {
+      if (device.sources.includes('entra')) skip(device, 'no-mac', device.match.explanation);
+      continue; // IoT-only assets: nothing of ours to write
+    }
+    if (options.inScope && !options.inScope(device)) {
+      skip(device, 'out-of-scope', 'outside the scope of this sync', device.iotDeviceIds[0] ?? null);
+      continue;
+    }
+    if (options.staleBefore && (!device.lastSeen || device.lastSeen < options.staleBefore)) {
+      skip(device, 'stale', `last seen ${device.lastSeen ?? 'never'}, before ${options.staleBefore}`, device.iotDeviceIds[0] ?? null);
+      continue;
+    }
+    const want = desired(device, options.mapping);
+    if (device.match.status === 'matched') {
+      for (const iotDeviceId of device.iotDeviceIds) {
+        const asset = iotAssets.get(iotDeviceId);
+        const changes = want
+          .map((w) => ({ attribute: w.attribute, iotAttribute: w.iotAttribute, from: current(asset, options.mapping, w.iotAttribute), to: w.value }))
+          .filter((c) => c.from !== c.to);
+        if (changes.length === 0) unchanged++;
+        else items.push({ action: 'update', deviceId: device.id, iotDeviceId, changes });
+      }
+      continue;
+    }
+    if (device.match.reason === 'not-seen-by-iot') {
+      const mac = creatableMac(device);
+      if (!mac) skip(device, 'no-mac', 'no identifying MAC to create an asset with');
+      else if (!options.createMissing) skip(device, 'create-disabled', `IoT Security has no asset for ${mac}; creating is turned off`, mac);
+      else items.push({ action: 'create', deviceId: device.id, iotDeviceId: mac, changes: want.map((w) => ({ attribute: w.attribute, iotAttribute: w.iotAttribute, from: null, to: w.value })) });
+      continue;
+    }
+    skip(device, REASON_OF[device.match.reason ?? ''] ?? 'ambiguous', device.match.explanation);
+  }
+
+  const counts: PlanCounts = { updates: 0, creates: 0, skips: 0, unchanged, skipsByReason: {} };
+  for (const item of items) {
+    if (item.action === 'update') counts.updates++;
+    else if (item.action === 'create') counts.creates++;
+    else {
+      counts.skips++;
+      counts.skipsByReason[item.reason] = (counts.skipsByReason[item.reason] ?? 0) + 1;
+    }
+  }
+  const writes = items.filter((i) => i.action !== 'skip').map((i) => [i.action, i.iotDeviceId, i.changes.map((c) => [c.iotAttribute, c.to])]);
+  const fingerprint = createHash('sha256').update(JSON.stringify([options.mapping.updateSource, writes])).digest('hex').slice(0, 32);
+  return { items, counts, fingerprint };
+}
+
+/** The bulkUpdate item for a write: the join key and the changed attributes. */
+export function toBulkItem(item: Extract<PlanItem, { action: 'update' | 'create' }>): IotBulkUpdateItem {
+  return { ...Object.fromEntries(item.changes.map((c) => [c.iotAttribute, c.to])), deviceid: item.iotDeviceId };
+}
