@@ -104,7 +104,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const extraCaFile = emulators ? emulators.settings.caFile : config.extraCaFile;
 
   const logger = createLogger({ level: config.logLevel, secrets: [tenant.clientSecret, tenant.iotAccessKey], destination: options.logDestination });
-  const sources = createSources(tenant, { ...options.sources, extraCaFile });
+  // Every upstream exchange at debug level: method, path (queries with secrets elided), status, time.
+  const sources = createSources(tenant, {
+    onGraphCall: (e) => logger.debug({ upstream: 'graph', method: e.method, path: e.path, status: e.status, ms: Math.round(e.durationMs), batchItems: e.batchItems }, 'upstream call'),
+    onIotRequest: (e) => logger.debug({ upstream: 'iot', method: e.method, path: e.path, status: e.status, ms: Math.round(e.durationMs), attempt: e.attempt }, 'upstream call'),
+    ...options.sources,
+    extraCaFile,
+  });
   const store = openSqliteStore(path.join(config.dataDir, 'gateway.sqlite'));
   const inventory = new InventoryRefresher({
     sources,

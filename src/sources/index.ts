@@ -5,7 +5,7 @@ import { createGraph, type Graph, type GraphCallEvent } from './graph/graphClien
 import { createMsalTokenProvider } from './graph/tokenProvider.js';
 import { createDispatcher } from './http/dispatcher.js';
 import { createIntuneSource, type IntuneSource } from './intune/intuneSource.js';
-import { createIotClient, type IotClient } from './iot/iotClient.js';
+import { createIotClient, type IotClient, type IotRequestEvent } from './iot/iotClient.js';
 
 /** Upstream HTTP requests made so far, by source; readers take differences around a piece of work. */
 export interface UpstreamCounters {
@@ -26,6 +26,7 @@ export interface Sources {
 export interface SourceOptions {
   extraCaFile?: string | undefined;
   onGraphCall?: (event: GraphCallEvent) => void;
+  onIotRequest?: (event: IotRequestEvent) => void;
   graphLimits?: { intune?: { limit: number; windowMs: number }; directory?: { limit: number; windowMs: number } };
   iotLimits?: { list?: { limit: number; windowMs: number }; other?: { limit: number; windowMs: number } };
 }
@@ -64,6 +65,7 @@ export function createSources(tenant: TenantSettings, options: SourceOptions = {
     onRequest: (event) => {
       counters.calls.iot++;
       if (event.status === 429) counters.throttled.iot++;
+      options.onIotRequest?.(event);
     },
   });
   // Items throttled inside $batch envelopes count as throttling too; read through so the sum stays current.

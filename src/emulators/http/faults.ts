@@ -12,6 +12,8 @@ export interface FaultConfig {
   rateReset: number;
   /** No answer at all until the client gives up or the emulator closes. */
   rateHang: number;
+  /** A 200 whose JSON body is cut in half (a proxy or a dying backend): the client must not trust it. */
+  rateTruncate: number;
   /** Graph only: a 429 for single items inside a 200 $batch envelope. */
   rateBatchItem429: number;
   /** Login only: the token endpoint answers 503. */
@@ -21,7 +23,7 @@ export interface FaultConfig {
   seed: number;
 }
 
-export type InjectedFault = 'none' | '429' | '503' | '504' | 'reset' | 'hang';
+export type InjectedFault = 'none' | '429' | '503' | '504' | 'reset' | 'hang' | 'truncate';
 
 export const NO_FAULTS: Readonly<FaultConfig> = Object.freeze({
   latencyMs: 0,
@@ -31,13 +33,14 @@ export const NO_FAULTS: Readonly<FaultConfig> = Object.freeze({
   rate504: 0,
   rateReset: 0,
   rateHang: 0,
+  rateTruncate: 0,
   rateBatchItem429: 0,
   rateTokenFailure: 0,
   retryAfterSeconds: 1,
   seed: 7,
 });
 
-const RATE_KEYS = ['rate429', 'rate503', 'rate504', 'rateReset', 'rateHang', 'rateBatchItem429', 'rateTokenFailure'] as const;
+const RATE_KEYS = ['rate429', 'rate503', 'rate504', 'rateReset', 'rateHang', 'rateTruncate', 'rateBatchItem429', 'rateTokenFailure'] as const;
 
 /** Validates a partial fault config (from JSON) and merges it; throws a message naming the bad key. */
 export function mergeFaults(base: FaultConfig, patch: unknown): FaultConfig {
@@ -106,6 +109,7 @@ export class FaultInjector {
       [c.rate504, '504'],
       [c.rateReset, 'reset'],
       [c.rateHang, 'hang'],
+      [c.rateTruncate, 'truncate'],
     ] as const) {
       if (r < rate) return fault;
       r -= rate;

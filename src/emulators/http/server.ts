@@ -45,12 +45,13 @@ export interface StartOptions {
 
 const HOST = '127.0.0.1';
 
-function send(res: http.ServerResponse, reply: EmulatorReply, extra: Record<string, string>): void {
+function send(res: http.ServerResponse, reply: EmulatorReply, extra: Record<string, string>, truncate = false): void {
   const headers: Record<string, string> = { ...extra, ...reply.headers };
   let payload: Buffer | string | undefined;
   if (reply.body === undefined || reply.body === null) payload = undefined;
   else if (typeof reply.body === 'string' || Buffer.isBuffer(reply.body)) payload = reply.body;
   else payload = JSON.stringify(reply.body);
+  if (payload !== undefined && truncate) payload = Buffer.from(payload).subarray(0, Math.floor(Buffer.byteLength(payload) / 2));
   if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
   res.writeHead(reply.status, headers);
   res.end(payload);
@@ -126,7 +127,7 @@ export async function startEmulator(service: EmulatorService, options: StartOpti
 
     const fault: InjectedFault = options.exempt?.(req) ? 'none' : faults.draw();
     const handler = service.router.resolve(req);
-    if (fault !== 'none') {
+    if (fault !== 'none' && fault !== 'truncate') {
       stats.fault();
       if (fault === 'reset') {
         stats.request(req.route, 0);
@@ -154,7 +155,8 @@ export async function startEmulator(service: EmulatorService, options: StartOpti
       ? await handler(req)
       : service.errorReply(req.route.includes('method not allowed') ? 405 : 404, 'NotFound', `No route for ${req.method} ${req.url.pathname}`, req);
     stats.request(req.route, reply.status);
-    send(res, reply, common);
+    if (fault === 'truncate') stats.fault();
+    send(res, reply, common, fault === 'truncate');
   }
 
   const onRequest = (raw: http.IncomingMessage, res: http.ServerResponse): void => {

@@ -28,6 +28,8 @@ export function retryAfterMs(headers: Headers | Record<string, string> | undefin
 export function toSourceError(err: unknown, method: string, path: string): SourceError {
   if (err instanceof SourceError) return err;
   const source = sourceOf(path);
+  // graph-client wraps a body that does not parse into a GraphError named after the SyntaxError.
+  if (err instanceof SyntaxError || (err instanceof GraphError && err.code === 'SyntaxError')) return new UpstreamDataError(source, `${source}: ${method} ${path} answered with a body that is not JSON`, { method, path, cause: err });
   if (err instanceof GraphError && err.statusCode > 0) {
     const options = { method, path, code: err.code ?? undefined, cause: err };
     if (err.statusCode === 401 || err.statusCode === 403) return new AuthError(source, err.statusCode, options);
@@ -35,7 +37,6 @@ export function toSourceError(err: unknown, method: string, path: string): Sourc
     if (err.statusCode === 429) return new ThrottledError(source, { ...options, retryAfterMs: retryAfterMs(err.headers) });
     return new HttpError(source, err.statusCode, options);
   }
-  if (err instanceof SyntaxError) return new UpstreamDataError(source, `${source}: ${method} ${path} answered with a body that is not JSON`, { method, path, cause: err });
   const reason = (err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError' ? 'timed out' : 'failed before an answer arrived';
   return new NetworkError(source, reason, { method, path, cause: err });
 }
