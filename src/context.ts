@@ -1,3 +1,4 @@
+import type { Principal } from './auth/principal.js';
 import type { InventoryRefresher } from './inventory/refresh.js';
 import type { Loaders } from './loaders/index.js';
 import type { Logger } from './logger.js';
@@ -8,6 +9,8 @@ import type { SyncService } from './sync/syncService.js';
 /** Per request: created by the server for each GraphQL operation, never shared. */
 export interface GatewayContext {
   requestId: string;
+  /** Who is calling, authenticated before the operation was parsed; resolvers check its role where a field needs more. */
+  principal: Principal;
   logger: Logger;
   store: Store;
   sources: Sources;

@@ -13,7 +13,8 @@ export function createLogger(options: { level: string; secrets?: ReadonlyArray<s
     let out = text;
     for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
     // Bearer tokens we did not configure (user tokens, Graph access tokens) have a recognisable shape.
-    return out.replace(/\b(Bearer\s+)[A-Za-z0-9\-_.~+/]+=*/gi, '$1[redacted]').replace(/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[redacted-jwt]');
+    // The gateway's own API keys (src/auth/apiKeys.ts) have one too.
+    return out.replace(/\b(Bearer\s+)[A-Za-z0-9\-_.~+/]+=*/gi, '$1[redacted]').replace(/\beig_[A-Za-z0-9_-]{43}/g, '[redacted-api-key]').replace(/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[redacted-jwt]');
   };
   const deepScrub = (value: unknown, depth = 0): unknown => {
     if (typeof value === 'string') return scrub(value);
@@ -27,7 +28,7 @@ export function createLogger(options: { level: string; secrets?: ReadonlyArray<s
       level: options.level,
       base: undefined,
       redact: {
-        paths: ['authorization', 'headers.authorization', 'req.headers.authorization', '*.clientSecret', '*.accessKey', '*.access_token', '*.AZURE_CLIENT_SECRET', '*.IOT_ACCESS_KEY', 'x-access-key', '*["x-access-key"]'],
+        paths: ['authorization', 'headers.authorization', 'req.headers.authorization', '*.clientSecret', '*.accessKey', '*.access_token', '*.AZURE_CLIENT_SECRET', '*.IOT_ACCESS_KEY', 'x-access-key', '*["x-access-key"]', '*["x-api-key"]'],
         censor: '[redacted]',
       },
       formatters: { log: (obj) => deepScrub(obj) as Record<string, unknown> },

@@ -16,6 +16,9 @@ async function main(): Promise<void> {
   const where = config.mode === 'embedded' ? 'on the embedded emulators (no tenant settings set)' : 'against the configured tenant';
   process.stderr.write(`entra-iot-gateway ${where}\n  playground  ${gateway.url}/graphql\n  health      ${gateway.url}/healthz, ${gateway.url}/readyz\n`);
   if (gateway.emulators) process.stderr.write(`  emulators   settings in ${config.dataDir}/emulators.json\n`);
+  // Printed, never logged: the key is for the person at this terminal, and log lines travel further.
+  if (gateway.demoApiKey) process.stderr.write(`  demo key    ${gateway.demoApiKey}  (operator; send it as x-api-key; the playground does)\n`);
+  if (config.auth.mode === 'off') process.stderr.write('  auth        OFF (AUTH_MODE=off): every caller may query, refresh and sync\n');
 
   let stopping = false;
   const stop = (signal: string): void => {

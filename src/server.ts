@@ -5,13 +5,23 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { authorizationPlugin } from './auth/authorize.js';
+import { createGatewayAuth } from './auth/gatewayAuth.js';
+import { authenticateHttp, principalOf } from './auth/http.js';
 import type { GatewayConfig, TenantSettings } from './config.js';
 import type { GatewayContext } from './context.js';
 import { parsePrecedence } from './correlate/precedence.js';
 import { startEmulators, type RunningEmulators, type StartEmulatorsOptions } from './emulators/start.js';
-import { formatError } from './errors.js';
+import { formatError, GatewayErrorCode } from './errors.js';
 import { handleGraphql } from './http/graphqlHandler.js';
 import { PLAYGROUND_CSP, renderPlayground } from './http/playground.js';
+import { createCors } from './limits/cors.js';
+import { queryLimitsPlugin } from './limits/limitsPlugin.js';
+import { readBodyWithin } from './limits/requestBody.js';
+import { snapshotSizes } from './limits/snapshotSizes.js';
+import { createGatewayMetrics } from './metrics/gatewayMetrics.js';
+import { graphqlMetricsPlugin } from './metrics/graphqlMetricsPlugin.js';
+import { serveMetrics, startMetricsListener } from './metrics/metricsHttp.js';
 import { InventoryRefresher } from './inventory/refresh.js';
 import { createGraphReadCache } from './loaders/graphReadCache.js';
 import { createLoaders } from './loaders/index.js';
@@ -35,6 +45,10 @@ export interface Gateway {
   logger: Logger;
   /** Present in embedded mode. */
   emulators: RunningEmulators | undefined;
+  /** Embedded mode with auth on: the operator API key made at this start (the playground sends it). */
+  demoApiKey: string | undefined;
+  /** The separate /metrics listener (METRICS_PORT); undefined: /metrics is on the main port. */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -48,9 +62,9 @@ export interface StartOptions {
   waitForFirstRefresh?: boolean;
   /** Listen on 127.0.0.1 only (tests, benchmarks). @default false: all interfaces, as a server should */
   loopbackOnly?: boolean;
+  /** Least time between JWKS fetches for unknown key ids (tests shorten it to see a key rotation at once). @default 30 s */
+  jwksCooldownMs?: number;
 }
-
-const MAX_BODY_BYTES = 1024 * 1024;
 
 function tenantFromEmulators(emulators: RunningEmulators): TenantSettings {
   const s = emulators.settings;
@@ -66,22 +80,6 @@ function tenantFromEmulators(emulators: RunningEmulators): TenantSettings {
     iotKeyId: s.IOT_KEY_ID,
     iotAccessKey: s.IOT_ACCESS_KEY,
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.resume();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): number {
@@ -104,30 +102,48 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const extraCaFile = emulators ? emulators.settings.caFile : config.extraCaFile;
 
   const logger = createLogger({ level: config.logLevel, secrets: [tenant.clientSecret, tenant.iotAccessKey], destination: options.logDestination });
+  const metrics = createGatewayMetrics();
   // Every upstream exchange at debug level: method, path (queries with secrets elided), status, time.
-  const sources = createSources(tenant, {
+  const sources = createSources(tenant, metrics.observeSources({
     onGraphCall: (e) => logger.debug({ upstream: 'graph', method: e.method, path: e.path, status: e.status, ms: Math.round(e.durationMs), batchItems: e.batchItems }, 'upstream call'),
     onIotRequest: (e) => logger.debug({ upstream: 'iot', method: e.method, path: e.path, status: e.status, ms: Math.round(e.durationMs), attempt: e.attempt }, 'upstream call'),
     ...options.sources,
     extraCaFile,
-  });
+  }));
   const store = openSqliteStore(path.join(config.dataDir, 'gateway.sqlite'));
+  const auth = createGatewayAuth({ settings: config.auth, tenant, extraCaFile, store, logger, embedded: emulators !== undefined, jwksCooldownMs: options.jwksCooldownMs });
   const inventory = new InventoryRefresher({
     sources,
     store,
     logger,
     precedence: config.attributePrecedence ? parsePrecedence(config.attributePrecedence) : undefined,
+    onFinished: (record) => metrics.refreshFinished(record),
   });
-  const sync = new SyncService({ store, sources, inventory, logger, settings: config.sync });
+  const sync = new SyncService({ store, sources, inventory, logger, settings: config.sync, onRunFinished: (run) => metrics.syncRunFinished(run) });
   sync.recoverInterrupted();
   const graphCache = createGraphReadCache(config.graphCache);
+  metrics.attach({ graph: sources.graph, graphCache });
+  const cors = createCors(config.corsOrigins);
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
     resolvers,
     formatError,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // A token cap bounds what parsing and validation can be made to do before the query limits look at it.
+    parseOptions: { maxTokens: Math.max(10_000, config.limits.maxFields * 20) },
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      // First: a caller without the role learns nothing from the other plugins' verdicts.
+      authorizationPlugin(),
+      graphqlMetricsPlugin(metrics),
+      queryLimitsPlugin({
+        limits: config.limits,
+        sizes: snapshotSizes(store),
+        onEstimate: (estimate) => metrics.queryEstimated(estimate),
+        onRefused: (refusal) => metrics.queryRefused(refusal.limit),
+      }),
+    ],
   });
   await apollo.start();
 
@@ -144,7 +160,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         log.error({ err }, 'request failed');
         return res.headersSent ? (res.destroy(), 500) : sendJson(res, 500, { errors: [{ message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       })
-      .then((status) => log.info({ method: req.method, path: (req.url ?? '').split('?')[0], status, ms: Math.round(performance.now() - started) }, 'request'));
+      .then((status) => {
+        metrics.httpRequest((req.url ?? '').split('?')[0] ?? '', status);
+        const principal = principalOf(req);
+        log.info({ method: req.method, path: (req.url ?? '').split('?')[0], status, ms: Math.round(performance.now() - started), principal: principal?.name, role: principal?.role }, 'request');
+      });
   });
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger): Promise<number> {
@@ -158,7 +178,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       res.writeHead(302, { location: '/graphql' }).end();
       return 302;
     }
+    if (url.pathname === '/metrics' && config.metricsPort === undefined) {
+      // On the main port, /metrics takes the API's credentials: a reader key for the scraper.
+      if (!(await authenticateHttp(auth, req, res, log, 'reader'))) return res.statusCode;
+      return serveMetrics(metrics.registry, req, res);
+    }
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: `nothing at ${url.pathname}; the API is at /graphql` });
+    const preflight = cors(req, res);
+    if (preflight !== undefined) return preflight;
 
     if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query')) {
       const example = store.hasSnapshot() ? store.listDevices({ filter: { matchStatuses: ['matched'] }, first: 1 }).devices[0]?.macs.find((m) => m.mac)?.mac ?? undefined : undefined;
@@ -167,15 +194,25 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         'content-security-policy': PLAYGROUND_CSP,
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
+        // The embedded page carries the demo key.
+        'cache-control': 'no-store',
       });
-      res.end(renderPlayground({ endpoint: '/graphql', exampleMac: example }));
+      res.end(renderPlayground({ endpoint: '/graphql', exampleMac: example, apiKey: auth.demoApiKey }));
       return 200;
     }
-    const body = await readBody(req);
-    if (body === null) return sendJson(res, 413, { errors: [{ message: `request body over ${MAX_BODY_BYTES} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    // Every GraphQL request (the playground page above aside: it holds no data) carries a credential, checked
+    // before its body is read; roles are checked per operation by the authorization plugin.
+    const principal = await authenticateHttp(auth, req, res, log);
+    if (!principal) return res.statusCode;
+    const body = await readBodyWithin(req, config.limits.maxBodyBytes);
+    if (body === null) {
+      const message = `the request body is larger than ${config.limits.maxBodyBytes.toLocaleString('en-US')} bytes (MAX_BODY_BYTES)`;
+      return sendJson(res, 413, { errors: [{ message, extensions: { code: GatewayErrorCode.PAYLOAD_TOO_LARGE } }] });
+    }
     return handleGraphql(apollo, req, res, body, async () => ({
       requestId,
-      logger: log,
+      principal,
+      logger: log.child({ principal: principal.name }),
       store,
       sources,
       inventory,
@@ -190,6 +227,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     server.listen(config.port, options.loopbackOnly ? '127.0.0.1' : config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const metricsListener =
+    config.metricsPort === undefined ? undefined : await startMetricsListener(metrics.registry, { port: config.metricsPort, host: options.loopbackOnly ? '127.0.0.1' : (config.host ?? '127.0.0.1') });
 
   const firstRefresh = inventory.schedule(config.refreshIntervalMs);
   sync.schedule(config.sync.intervalMs);
@@ -205,6 +244,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     sync,
     logger,
     emulators,
+    demoApiKey: auth.demoApiKey,
+    metricsUrl: metricsListener?.url,
     close: () =>
       (closing ??= (async () => {
         // Stop taking new requests, let the ones in flight finish (up to 10 s), then release everything.
@@ -213,10 +254,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
         await drained;
         clearTimeout(deadline);
+        await metricsListener?.close();
         await sync.stop();
         await inventory.stop();
         await apollo.stop();
         await sources.close();
+        await auth.close();
         store.close();
         await emulators?.close();
       })()),

@@ -12,6 +12,8 @@ const live = {
   IOT_CUSTOMER_ID: 'acme',
   IOT_KEY_ID: 'key-id',
   IOT_ACCESS_KEY: 'access-key-secret',
+  // Live mode must say how its callers authenticate (test/auth/config.test.ts).
+  AUTH_AUDIENCE: 'api://entra-iot-gateway',
 };
 
 function problems(env: Record<string, string>): string {

@@ -547,7 +547,8 @@ export type SyncRun = {
   failed: Scalars['Int']['output'];
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
-  items: SyncItemConnection;
+  /** What the run planned and did, per device. Operators only: null with a FORBIDDEN error for readers. */
+  items?: Maybe<SyncItemConnection>;
   /** The plan this run made or applied. */
   planId?: Maybe<Scalars['ID']['output']>;
   progress: SyncProgress;
@@ -1081,7 +1082,7 @@ export type SyncRunResolvers<ContextType = GatewayContext, ParentType extends Re
   failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  items?: Resolver<ResolversTypes['SyncItemConnection'], ParentType, ContextType, RequireFields<SyncRunItemsArgs, 'first'>>;
+  items?: Resolver<Maybe<ResolversTypes['SyncItemConnection']>, ParentType, ContextType, RequireFields<SyncRunItemsArgs, 'first'>>;
   planId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   progress?: Resolver<ResolversTypes['SyncProgress'], ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

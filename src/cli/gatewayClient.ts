@@ -31,13 +31,14 @@ function networkReason(err: unknown): string {
 }
 
 /** A plain GraphQL-over-HTTP client: one POST, the first error turned into a GatewayCallError. */
-export function gatewayClient(url: string) {
+export function gatewayClient(url: string, options: { apiKey?: string | undefined } = {}) {
+  const credential: Record<string, string> = options.apiKey ? { 'x-api-key': options.apiKey } : {};
   return async function request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
     let res;
     try {
       res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...credential },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });

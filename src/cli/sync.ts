@@ -2,9 +2,11 @@
  * `npm run sync -- [--dry-run] [--no-create] [--plan ID] [--full-resync] [--url URL] [--idempotency-key KEY] [--json]`
  *
  * A client of the gateway like any other script: it starts syncDevices without waiting, polls syncRun(id) and
- * prints progress and a summary. Flags only, no environment (only src/config.ts reads process.env).
+ * prints progress and a summary. Flags, and one variable: the API key, GATEWAY_API_KEY (read through
+ * src/config.ts), since a key given as a flag would show in the process list and the shell history.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadClientSettings } from '../config.js';
 import { gatewayClient, GatewayCallError, type GatewayRequest } from './gatewayClient.js';
 import { DEFAULT_URL, parseSyncArgs, USAGE, type SyncArgs } from './syncArgs.js';
 import { applyCommand, formatSummary, isActive, progressMilestone, renderProgress, runOutcome, SYNC_RUN_FIELDS, type SyncProgress, type SyncRunView } from './syncOutput.js';
@@ -58,7 +60,8 @@ async function pollRun(request: GatewayRequest, id: string): Promise<SyncRunView
 }
 
 async function sync(args: SyncArgs): Promise<number> {
-  const request = gatewayClient(args.url);
+  const { apiKey } = loadClientSettings();
+  const request = gatewayClient(args.url, { apiKey });
   // With --json, stdout carries only the JSON, so progress moves to stderr.
   const printer = progressPrinter(args.json ? process.stderr : process.stdout);
   let runId: string | null = null;
@@ -91,6 +94,7 @@ async function sync(args: SyncArgs): Promise<number> {
     printer.end();
     if (!(err instanceof GatewayCallError)) throw err;
     process.stderr.write(`sync: ${err.message} (${err.code})\n`);
+    if (err.code === 'UNAUTHENTICATED' && !apiKey) process.stderr.write('sync: set GATEWAY_API_KEY to an operator key (npm run apikey -- create --name NAME --role operator)\n');
     return 3;
   }
 

@@ -11,6 +11,7 @@ export const USAGE = `usage: npm run sync -- [--dry-run] [--no-create] [--plan I
   --idempotency-key KEY  a retry with the same key follows the same run instead of starting another
   --json                 print the finished run as JSON instead of the summary (progress goes to stderr)
   -h, --help             this text
+The API key (an operator key) comes from GATEWAY_API_KEY, never from a flag.
 Exit codes: 0 succeeded, 1 the run failed or was interrupted, 2 bad usage, 3 the gateway could not be reached
 or answered an error (SYNC_IN_PROGRESS, PLAN_OUTDATED, ...).`;
 

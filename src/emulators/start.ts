@@ -118,6 +118,7 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Ru
       injector: loginInjector,
     });
     started.push(login);
+    authority.setLoginOrigin(login.origin);
 
     const graphInjector = new FaultInjector(options.faults?.graph);
     const graphStats = new EmulatorStats();

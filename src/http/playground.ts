@@ -47,14 +47,22 @@ query Status {
 /**
  * GraphiQL with its scripts, styles and workers inlined: no CDN, no telemetry, so it works behind a firewall.
  * `exampleMac` fills the analyst tab with a MAC that exists in the current snapshot.
+ *
+ * `apiKey` (the embedded mode's demo key) goes with every request the page makes, introspection included, through
+ * GraphiQL's `additionalHeaders` rather than its headers editor: the editor's contents persist in the browser, and
+ * a key persisted there would be yesterday's after the next start. A credential typed into the editor still wins
+ * (the gateway prefers Authorization over x-api-key). Headers typed there are not persisted, so a pasted token does
+ * not stay in localStorage.
  */
-export function renderPlayground(options: { endpoint: string; exampleMac?: string }): string {
+export function renderPlayground(options: { endpoint: string; exampleMac?: string; apiKey?: string }): string {
   return renderGraphiQL({
     title: 'entra-iot-gateway',
     endpoint: options.endpoint,
     defaultTabs: PLAYGROUND_TABS.map((t) => ({ query: t.query.replace('{MAC}', options.exampleMac ?? 'aa:bb:cc:dd:ee:ff') })),
     // Apollo's CSRF prevention wants a content-type it trusts; GraphiQL posts JSON, which it does.
     method: 'POST',
+    shouldPersistHeaders: false,
+    ...(options.apiKey ? { additionalHeaders: { 'x-api-key': options.apiKey } } : {}),
   } as Parameters<typeof renderGraphiQL>[0]);
 }
 

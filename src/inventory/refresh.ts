@@ -42,7 +42,14 @@ export class InventoryRefresher {
   #timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly deps: { sources: Sources; store: Store; logger: Logger; precedence?: Partial<Precedence> },
+    private readonly deps: {
+      sources: Sources;
+      store: Store;
+      logger: Logger;
+      precedence?: Partial<Precedence>;
+      /** Told of every refresh that finished, succeeded or failed (metrics). */
+      onFinished?: (record: RefreshRecord) => void;
+    },
   ) {}
 
   status(): InventoryStatus {
@@ -96,6 +103,7 @@ export class InventoryRefresher {
       for (const [source, r] of sourceRecords) r.upstreamCalls = sources.counters.calls[source] - before[source];
       const done: RefreshRecord = { ...record, status, error, deviceCount, finishedAt: new Date().toISOString(), durationMs: Date.now() - started, sources: [...sourceRecords.values()] };
       store.recordRefresh(done);
+      this.deps.onFinished?.(done);
       return done;
     };
     const read = async <T>(source: SourceKey, work: () => Promise<T[]>): Promise<T[]> => {

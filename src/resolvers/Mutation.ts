@@ -1,10 +1,18 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+import { requireRole } from '../auth/authorize.js';
+import { actorOf } from '../auth/principal.js';
 import { badInput } from '../errors.js';
 
 export const Mutation: MutationResolvers = {
-  refreshInventory: (_, __, ctx) => ctx.inventory.refresh(),
+  // The authorization plugin refuses these before execution; checked again here so that a resolver is never
+  // reachable without its role, whatever path leads to it.
+  refreshInventory(_, __, ctx) {
+    requireRole(ctx.principal, 'operator', 'refreshInventory');
+    return ctx.inventory.refresh();
+  },
 
   syncDevices(_, { input }, ctx) {
+    requireRole(ctx.principal, 'operator', 'syncDevices');
     const key = input?.idempotencyKey ?? null;
     if (key !== null && !/^[\w.:-]{1,128}$/.test(key)) throw badInput('idempotencyKey must be 1 to 128 letters, digits or ._:-');
     if (input?.planId && input.dryRun) throw badInput('planId applies an earlier dry run; it cannot be combined with dryRun: true');
@@ -18,7 +26,7 @@ export const Mutation: MutationResolvers = {
         idempotencyKey: key,
         fullResync: input?.fullResync ?? false,
         trigger: 'api',
-        actor: null,
+        actor: actorOf(ctx.principal),
       },
       input?.wait ?? true,
     );

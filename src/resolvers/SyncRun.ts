@@ -1,4 +1,5 @@
 import type { SyncRunResolvers } from '../__generated__/resolvers-types.js';
+import { requireRole } from '../auth/authorize.js';
 import { badInput } from '../errors.js';
 import { StoreInputError } from '../store/errors.js';
 
@@ -13,7 +14,10 @@ export const SyncRun: SyncRunResolvers = {
     },
   applied: (run) => run.outcomes.applied,
   failed: (run) => run.outcomes.failed,
+  // The per-item details name every device and attribute value a run touched: operators only. A reader's query
+  // still gets the run itself, with this field null and a FORBIDDEN error.
   items(run, args, ctx) {
+    requireRole(ctx.principal, 'operator', 'SyncRun.items');
     const first = args.first ?? 50;
     if (first < 0 || first > 500) throw badInput(`first must be between 0 and 500 (got ${first})`);
     try {

@@ -35,6 +35,9 @@ export interface SourceOptions {
 export function createSources(tenant: TenantSettings, options: SourceOptions = {}): Sources {
   const dispatcher: Dispatcher = createDispatcher({ extraCaFile: options.extraCaFile });
   const counters: UpstreamCounters = { calls: { entra: 0, intune: 0, iot: 0 }, throttled: { entra: 0, intune: 0, iot: 0 } };
+  // 429 answers. Kept apart from counters.throttled, which becomes read-only getters below: incrementing those
+  // threw inside the clients' hooks, and the clients took a throttled answer for a network failure.
+  const answers = { entra: 0, intune: 0, iot: 0 };
   const tokenProvider = createMsalTokenProvider({
     tenantId: tenant.tenantId,
     clientId: tenant.clientId,
@@ -49,7 +52,7 @@ export function createSources(tenant: TenantSettings, options: SourceOptions = {
     dispatcher,
     onCall: (event) => {
       counters.calls[event.source]++;
-      if (event.status === 429) counters.throttled[event.source]++;
+      if (event.status === 429) answers[event.source]++;
       options.onGraphCall?.(event);
     },
     intuneBudget: options.graphLimits?.intune,
@@ -64,12 +67,11 @@ export function createSources(tenant: TenantSettings, options: SourceOptions = {
     limits: options.iotLimits,
     onRequest: (event) => {
       counters.calls.iot++;
-      if (event.status === 429) counters.throttled.iot++;
+      if (event.status === 429) answers.iot++;
       options.onIotRequest?.(event);
     },
   });
   // Items throttled inside $batch envelopes count as throttling too; read through so the sum stays current.
-  const answers = counters.throttled;
   counters.throttled = {
     get entra() {
       return answers.entra + graph.throttledBatchItems.entra;

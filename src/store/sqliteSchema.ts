@@ -180,6 +180,23 @@ const MIGRATIONS: readonly string[] = [
     scope TEXT
   );
   `,
+  `
+  -- API keys for scripts. Only a SHA-256 of each key is kept (src/auth/apiKeys.ts says why a fast hash is enough
+  -- for a 256-bit random key), looked up by that hash. Revoked keys stay, for the record; a name is unique among
+  -- active keys only (a partial index, as in PostgreSQL), so a revoked key's name can be reused.
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    key_hash TEXT NOT NULL,
+    key_prefix TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+  );
+  CREATE UNIQUE INDEX api_keys_by_hash ON api_keys (key_hash);
+  CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;
+  `,
 ];
 
 /** The schema version this build writes: the number of migrations. */

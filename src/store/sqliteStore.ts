@@ -7,6 +7,7 @@ import { toDeviceRow } from './deviceRow.js';
 import { queryDeviceStats } from './sqliteDeviceStats.js';
 import { StoreInputError } from './errors.js';
 import { listDevicePage } from './sqliteDevicePages.js';
+import { openApiKeys } from './sqliteApiKeys.js';
 import { openEntraState } from './sqliteEntraState.js';
 import { migrate } from './sqliteSchema.js';
 import { openSyncLedger } from './sqliteSyncLedger.js';
@@ -207,6 +208,8 @@ export function openSqliteStore(file: string): Store {
     getEntraState: () => entraState.get(),
 
     ...openSyncLedger(db),
+
+    ...openApiKeys(db),
 
     close: () => db.close(),
   };

@@ -196,6 +196,25 @@ export interface HydrationEntry {
   fields: Record<string, unknown>;
 }
 
+/**
+ * An API key as the store keeps it: never the key itself, only its SHA-256 (see src/auth/apiKeys.ts for why a
+ * fast hash suffices) and a short prefix that lets a person tell their keys apart.
+ */
+export interface ApiKeyRecord {
+  id: string;
+  /** Unique among active keys; a revoked key's name can be given to a new one. */
+  name: string;
+  role: 'reader' | 'operator';
+  /** Hex SHA-256 of the whole key. */
+  hash: string;
+  /** The key's first characters, e.g. `eig_3Fq9`. */
+  prefix: string;
+  createdAt: string;
+  /** Updated at most once a minute, so a busy script does not write on every request. */
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
 export interface Store {
   /**
    * Replaces the current snapshot in one transaction (readers see the old one or the new one, never a mix; a
@@ -249,6 +268,19 @@ export interface Store {
   listSyncItems(runId: string, args: { first: number; after?: string | null; actions?: SyncItemRecord['action'][]; outcomes?: SyncItemOutcome[] }): SyncItemPage;
   savePlan(plan: StoredPlan): void;
   getPlan(id: string): StoredPlan | null;
+
+  /**
+   * Adds a key, refusing a name an active key holds; with `replaceActive` that key is revoked instead, in the same
+   * transaction (the embedded demo key, made fresh at each start).
+   */
+  createApiKey(record: ApiKeyRecord, options?: { replaceActive?: boolean }): { ok: true } | { ok: false; reason: 'name-taken' };
+  /** The key with this hash, revoked or not (the caller decides what a revoked key means). */
+  findApiKeyByHash(hash: string): ApiKeyRecord | null;
+  /** By name, then creation time. */
+  listApiKeys(options?: { includeRevoked?: boolean }): ApiKeyRecord[];
+  /** Revokes the active key with this name; returns it, or null when there is none. */
+  revokeApiKey(name: string, at: string): ApiKeyRecord | null;
+  touchApiKey(id: string, at: string): void;
 
   close(): void;
 }

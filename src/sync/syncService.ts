@@ -43,7 +43,17 @@ export class SyncService {
   readonly #running = new Map<string, Promise<SyncRunRecord>>();
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly deps: { store: Store; sources: Sources; inventory: InventoryRefresher; logger: Logger; settings: SyncSettings }) {}
+  constructor(
+    private readonly deps: {
+      store: Store;
+      sources: Sources;
+      inventory: InventoryRefresher;
+      logger: Logger;
+      settings: SyncSettings;
+      /** Told of every run that finished, as the ledger has it (metrics). */
+      onRunFinished?: (run: SyncRunRecord) => void;
+    },
+  ) {}
 
   /** Marks runs a dead process left active as interrupted; call once at start. */
   recoverInterrupted(): number {
@@ -193,6 +203,7 @@ export class SyncService {
       return fail(message(err));
     } finally {
       clearInterval(heartbeat);
+      this.deps.onRunFinished?.({ ...run });
     }
   }
 

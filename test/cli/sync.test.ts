@@ -15,10 +15,14 @@ interface CliResult {
   stderr: string;
 }
 
+/** The operator key the CLI sends (GATEWAY_API_KEY), once the gateway below has made one. */
+let apiKey: string | undefined;
+
 /** Runs the CLI as a user would, in a child process whose stdout is a pipe (not a TTY). */
 function runCli(args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/sync.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, ...(apiKey ? { GATEWAY_API_KEY: apiKey } : {}) };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/sync.ts', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -163,6 +167,7 @@ describe('sync CLI against the gateway', () => {
 
   beforeAll(async () => {
     gw = await startTestGateway({ size: 150 });
+    apiKey = gw.operatorKey;
     url = `${gw.url}/graphql`;
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fetch } from 'undici';
+import { createApiKey } from '../../src/auth/apiKeys.js';
 import { loadConfig } from '../../src/config.js';
 import { generateFleet } from '../../src/emulators/fleet/generate.js';
 import { startGateway, type Gateway, type StartOptions } from '../../src/server.js';
@@ -14,7 +15,15 @@ export interface GraphqlResponse<T = Record<string, any>> {
 }
 
 export interface TestGateway extends Gateway {
+  /**
+   * POSTs to /graphql. Without `headers` the request carries the operator key below; with them it carries exactly
+   * those (besides content-type): `{}` sends no credential, `{ authorization: 'Bearer …' }` another one.
+   */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphqlResponse<T>>;
+  /** An operator API key made for the test (named `test-operator`). */
+  operatorKey: string;
+  /** `{ 'x-api-key': operatorKey }`, for tests that call fetch themselves. */
+  authHeaders: Record<string, string>;
   /** Every log line the gateway wrote, parsed. */
   logs: Array<Record<string, unknown>>;
 }
@@ -44,13 +53,17 @@ export async function startTestGateway(
     emulators: { fleet, limits: { intune: { limit: 20_000, windowMs: 20_000 }, intuneTenant: { limit: 40_000, windowMs: 20_000 } }, ...options.start?.emulators },
     sources: { graphLimits: { intune: { limit: 18_000, windowMs: 20_000 } }, ...options.start?.sources },
   });
+  const operatorKey = createApiKey(gateway.store, { name: 'test-operator', role: 'operator' }).key;
+  const authHeaders = { 'x-api-key': operatorKey };
   return {
     ...gateway,
     logs,
+    operatorKey,
+    authHeaders,
     async gql(query, variables, headers) {
       const res = await fetch(`${gateway.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...(headers ?? authHeaders) },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await res.json()) as GraphqlResponse;

@@ -116,7 +116,7 @@ describe('operations', () => {
   it('logs each request with its request id, and never the client secret or the IoT access key', async () => {
     const gw = await startTestGateway({ size: 100 });
     try {
-      const res = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'test-req-1' }, body: JSON.stringify({ query: '{ devices(first: 3) { nodes { entra { id } } } }' }) });
+      const res = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'test-req-1', ...gw.authHeaders }, body: JSON.stringify({ query: '{ devices(first: 3) { nodes { entra { id } } } }' }) });
       expect(res.headers.get('x-request-id')).toBe('test-req-1');
       expect(gw.logs.some((l) => l.requestId === 'test-req-1' && l.status === 200)).toBe(true);
       const text = JSON.stringify(gw.logs);

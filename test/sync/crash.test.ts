@@ -46,6 +46,8 @@ async function startGatewayProcess(settings: Record<string, string>, dataDir: st
       LOG_LEVEL: 'warn',
       // Small chunks: the apply takes many calls, so there is a moment to kill it in.
       SYNC_CHUNK_SIZE: '4',
+      // Live mode must be told how callers authenticate; this test is about crashes, not credentials.
+      AUTH_MODE: 'off',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -24,6 +24,8 @@ export interface GraphCallEvent {
   batchItems: number;
   /** Whose data the call reads: a $batch envelope counts for the service most of its items go to. */
   source: 'entra' | 'intune';
+  /** The request was sent before: graph-client's RetryHandler retrying a 429/503/504, or ours after a network error. */
+  retry: boolean;
 }
 
 export interface GraphClientOptions {
@@ -57,6 +59,18 @@ export interface Graph {
 }
 
 const NETWORK_RETRIES = 3;
+
+/** graph-client's RetryHandler numbers its retries in a Retry-Attempt request header. */
+function isRetryAttempt(context: Context): boolean {
+  const headers: unknown = typeof context.request === 'string' ? context.options?.headers : context.request.headers;
+  const value =
+    headers instanceof Headers
+      ? headers.get('Retry-Attempt')
+      : Array.isArray(headers)
+        ? (headers as string[][]).find(([k]) => k === 'Retry-Attempt')?.[1]
+        : (headers as Record<string, string> | undefined)?.['Retry-Attempt'];
+  return Number(value) > 0;
+}
 
 function isIntunePath(path: string): boolean {
   return /^\/?(v1\.0\/|beta\/)?deviceManagement\//i.test(path);
@@ -100,6 +114,7 @@ class PacingHandler implements Middleware {
     const versionless = url.pathname.replace(/^\/(v1\.0|beta)/, '');
     const spend = cost(versionless, context.options?.body);
     const source = spend.intune >= spend.directory && spend.intune > 0 ? 'intune' : 'entra';
+    const retried = isRetryAttempt(context);
 
     for (let attempt = 0; ; attempt++) {
       if (spend.intune > 0) await this.budgets.intune.acquire(spend.intune);
@@ -108,10 +123,10 @@ class PacingHandler implements Middleware {
       context.options = { ...context.options, signal: AbortSignal.timeout(this.options.timeoutMs) };
       try {
         await this.#next!.execute(context);
-        this.options.onCall?.({ method, path, status: context.response?.status ?? 0, durationMs: performance.now() - started, batchItems: spend.items, source });
+        this.options.onCall?.({ method, path, status: context.response?.status ?? 0, durationMs: performance.now() - started, batchItems: spend.items, source, retry: retried || attempt > 0 });
         return;
       } catch (err) {
-        this.options.onCall?.({ method, path, status: 'network-error', durationMs: performance.now() - started, batchItems: spend.items, source });
+        this.options.onCall?.({ method, path, status: 'network-error', durationMs: performance.now() - started, batchItems: spend.items, source, retry: retried || attempt > 0 });
         if (attempt >= NETWORK_RETRIES) throw err;
         await sleep(250 * 2 ** attempt + Math.random() * 250);
       }
