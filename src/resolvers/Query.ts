@@ -18,6 +18,8 @@ function toFilter(input: Record<string, unknown> | null | undefined): DeviceFilt
   if (!input) return undefined;
   const filter = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as DeviceFilter;
   if (typeof filter.text === 'string' && filter.text.length > 200) throw badInput('filter.text is limited to 200 characters');
+  // Control characters match nothing a device holds, and SQLite's full-text index refuses a NUL outright.
+  if (typeof filter.text === 'string' && /[\u0000-\u001f\u007f]/.test(filter.text)) throw badInput('filter.text must not contain control characters');
   return filter;
 }
 
