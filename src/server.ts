@@ -8,10 +8,10 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { authorizationPlugin } from './auth/authorize.js';
 import { createGatewayAuth } from './auth/gatewayAuth.js';
 import { authenticateHttp, principalOf } from './auth/http.js';
-import type { GatewayConfig, TenantSettings } from './config.js';
+import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { parsePrecedence } from './correlate/precedence.js';
-import { startEmulators, type RunningEmulators, type StartEmulatorsOptions } from './emulators/start.js';
+import { startEmulators, tenantSettingsOf, type RunningEmulators, type StartEmulatorsOptions } from './emulators/start.js';
 import { formatError, GatewayErrorCode } from './errors.js';
 import { handleGraphql } from './http/graphqlHandler.js';
 import { PLAYGROUND_CSP, renderPlayground } from './http/playground.js';
@@ -66,22 +66,6 @@ export interface StartOptions {
   jwksCooldownMs?: number;
 }
 
-function tenantFromEmulators(emulators: RunningEmulators): TenantSettings {
-  const s = emulators.settings;
-  return {
-    tenantId: s.AZURE_TENANT_ID,
-    clientId: s.AZURE_CLIENT_ID,
-    clientSecret: s.AZURE_CLIENT_SECRET,
-    clientCertificatePath: undefined,
-    authorityHost: s.AZURE_AUTHORITY_HOST,
-    graphBaseUrl: s.GRAPH_BASE_URL,
-    iotBaseUrl: s.IOT_BASE_URL,
-    iotCustomerId: s.IOT_CUSTOMER_ID,
-    iotKeyId: s.IOT_KEY_ID,
-    iotAccessKey: s.IOT_ACCESS_KEY,
-  };
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown): number {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
@@ -98,7 +82,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     config.mode === 'embedded'
       ? await startEmulators({ dataDir: config.dataDir, seed: config.embeddedFleet.seed, size: config.embeddedFleet.size, ...options.emulators })
       : undefined;
-  const tenant = emulators ? tenantFromEmulators(emulators) : config.tenant!;
+  const tenant = emulators ? tenantSettingsOf(emulators.settings) : config.tenant!;
   const extraCaFile = emulators ? emulators.settings.caFile : config.extraCaFile;
 
   const logger = createLogger({ level: config.logLevel, secrets: [tenant.clientSecret, tenant.iotAccessKey], destination: options.logDestination });

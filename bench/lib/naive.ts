@@ -3,7 +3,7 @@
  * graph-client, the IoT client), minus what makes ours fast: no $batch, no cache, one request after another
  * where a vendor's job would do that.
  */
-import type { EmulatorSettings } from '../../src/emulators/start.js';
+import { tenantSettingsOf, type EmulatorSettings } from '../../src/emulators/start.js';
 import { ENTRA_DEVICE_FIELDS } from '../../src/sources/entra/entraSource.js';
 import { graphGet, graphPages } from '../../src/sources/graph/graphRequests.js';
 import { createSources, type Sources } from '../../src/sources/index.js';
@@ -12,18 +12,7 @@ import type { Limits } from './bounds.js';
 
 export function naiveSources(settings: EmulatorSettings, budgets: Limits): Sources {
   return createSources(
-    {
-      tenantId: settings.AZURE_TENANT_ID,
-      clientId: settings.AZURE_CLIENT_ID,
-      clientSecret: settings.AZURE_CLIENT_SECRET,
-      clientCertificatePath: undefined,
-      authorityHost: settings.AZURE_AUTHORITY_HOST,
-      graphBaseUrl: settings.GRAPH_BASE_URL,
-      iotBaseUrl: settings.IOT_BASE_URL,
-      iotCustomerId: settings.IOT_CUSTOMER_ID,
-      iotKeyId: settings.IOT_KEY_ID,
-      iotAccessKey: settings.IOT_ACCESS_KEY,
-    },
+    tenantSettingsOf(settings),
     {
       extraCaFile: settings.caFile,
       graphLimits: { intune: budgets.intune, directory: budgets.directory },

@@ -1,3 +1,4 @@
+import type { TenantSettings } from '../config.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +30,22 @@ export interface EmulatorSettings {
   clientCertificateFile: string;
   /** The CA file again under a plain name, for scripts that only want to trust the emulators. */
   caFile: string;
+}
+
+/** The tenant settings the real clients need, pointed at these emulators (embedded mode, tests, benchmarks). */
+export function tenantSettingsOf(s: EmulatorSettings): TenantSettings {
+  return {
+    tenantId: s.AZURE_TENANT_ID,
+    clientId: s.AZURE_CLIENT_ID,
+    clientSecret: s.AZURE_CLIENT_SECRET,
+    clientCertificatePath: undefined,
+    authorityHost: s.AZURE_AUTHORITY_HOST,
+    graphBaseUrl: s.GRAPH_BASE_URL,
+    iotBaseUrl: s.IOT_BASE_URL,
+    iotCustomerId: s.IOT_CUSTOMER_ID,
+    iotKeyId: s.IOT_KEY_ID,
+    iotAccessKey: s.IOT_ACCESS_KEY,
+  };
 }
 
 export interface Limit {

@@ -3,30 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { principalFromClaims } from '../../src/auth/authenticate.js';
 import { roleFromAppRoles } from '../../src/auth/roles.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { LIVE_ENV, refusalOf } from '../helpers/configEnv.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Every tenant setting, and no AUTH_ setting at all. */
-const LIVE = {
-  AZURE_TENANT_ID: '7d5c3c2e-1f4b-4c8e-9a2d-3b6f0e1a9c41',
-  AZURE_CLIENT_ID: 'b3e1f0a2-6c4d-4e7f-8a9b-0c1d2e3f4a5b',
-  AZURE_CLIENT_SECRET: 'client-secret-value-0123456789',
-  IOT_BASE_URL: 'https://acme.iot.paloaltonetworks.com',
-  IOT_CUSTOMER_ID: 'acme',
-  IOT_KEY_ID: 'key-id',
-  IOT_ACCESS_KEY: 'iot-access-key-value-0123456789',
-};
+const LIVE = LIVE_ENV;
 
-function refusal(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected loadConfig to refuse this environment');
-}
 
 describe('authentication settings', () => {
   it('embedded mode needs none: auth is on, with the default audience and role names', () => {
@@ -34,7 +18,7 @@ describe('authentication settings', () => {
   });
 
   it('live mode with AUTH_MODE unset and no audience refuses to start, saying what to set', () => {
-    const message = refusal(LIVE);
+    const message = refusalOf(LIVE);
     expect(message).toContain('live mode needs to know how callers of the gateway authenticate');
     for (const hint of ['AUTH_AUDIENCE', 'AUTH_CLIENT_ID', 'AUTH_MODE=on', 'AUTH_MODE=off', 'npm run apikey']) expect(message).toContain(hint);
     // Secrets of the tenant settings are never echoed.
@@ -52,10 +36,10 @@ describe('authentication settings', () => {
   });
 
   it('refuses bad values, naming the variable', () => {
-    expect(refusal({ AUTH_MODE: 'disabled' })).toContain('AUTH_MODE must be on or off (got "disabled")');
-    expect(refusal({ AUTH_CLIENT_ID: 'gateway-app' })).toContain('AUTH_CLIENT_ID must be the client id (a GUID)');
-    expect(refusal({ AUTH_AUDIENCE: 'api://a, api://b' })).toContain('AUTH_AUDIENCE must be one Application ID URI');
-    expect(refusal({ AUTH_READER_ROLE: 'Ops', AUTH_OPERATOR_ROLE: 'Ops' })).toContain('AUTH_READER_ROLE and AUTH_OPERATOR_ROLE must differ');
+    expect(refusalOf({ AUTH_MODE: 'disabled' })).toContain('AUTH_MODE must be on or off (got "disabled")');
+    expect(refusalOf({ AUTH_CLIENT_ID: 'gateway-app' })).toContain('AUTH_CLIENT_ID must be the client id (a GUID)');
+    expect(refusalOf({ AUTH_AUDIENCE: 'api://a, api://b' })).toContain('AUTH_AUDIENCE must be one Application ID URI');
+    expect(refusalOf({ AUTH_READER_ROLE: 'Ops', AUTH_OPERATOR_ROLE: 'Ops' })).toContain('AUTH_READER_ROLE and AUTH_OPERATOR_ROLE must differ');
   });
 
   it('takes other app role names', () => {

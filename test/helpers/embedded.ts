@@ -5,7 +5,7 @@ import { fetch } from 'undici';
 import type { TenantSettings } from '../../src/config.js';
 import { generateFleet } from '../../src/emulators/fleet/generate.js';
 import type { StatsSnapshot } from '../../src/emulators/http/stats.js';
-import { startEmulators, type EmulatorSettings, type RunningEmulators, type StartEmulatorsOptions } from '../../src/emulators/start.js';
+import { startEmulators, tenantSettingsOf, type EmulatorSettings, type RunningEmulators, type StartEmulatorsOptions } from '../../src/emulators/start.js';
 import { createDispatcher } from '../../src/sources/http/dispatcher.js';
 
 export const TEST_NOW = new Date('2026-11-01T00:00:00Z');
@@ -26,19 +26,7 @@ export async function startTestEmulators(options: Partial<StartEmulatorsOptions>
 }
 
 export function tenantOf(settings: EmulatorSettings, patch: Partial<TenantSettings> = {}): TenantSettings {
-  return {
-    tenantId: settings.AZURE_TENANT_ID,
-    clientId: settings.AZURE_CLIENT_ID,
-    clientSecret: settings.AZURE_CLIENT_SECRET,
-    clientCertificatePath: undefined,
-    authorityHost: settings.AZURE_AUTHORITY_HOST,
-    graphBaseUrl: settings.GRAPH_BASE_URL,
-    iotBaseUrl: settings.IOT_BASE_URL,
-    iotCustomerId: settings.IOT_CUSTOMER_ID,
-    iotKeyId: settings.IOT_KEY_ID,
-    iotAccessKey: settings.IOT_ACCESS_KEY,
-    ...patch,
-  };
+  return { ...tenantSettingsOf(settings), ...patch };
 }
 
 /** Talks to an emulator's `/_emulator/` control plane. */

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { refusalOf } from '../helpers/configEnv.js';
 
-function problems(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected loadConfig to refuse this environment');
-}
 
 describe('query limits, CORS and metrics settings', () => {
   it('defaults: depth 12, 30 aliases, 500 fields and rows a page, 1,000 Graph requests, 1 MiB bodies, no CORS, /metrics on the main port', () => {
@@ -39,7 +31,7 @@ describe('query limits, CORS and metrics settings', () => {
   });
 
   it('names each bad value and what it must be, all at once', () => {
-    const message = problems({
+    const message = refusalOf({
       QUERY_MAX_DEPTH: 'deep',
       QUERY_MAX_ALIASES: '-1',
       QUERY_MAX_FIELDS: '0',
@@ -61,6 +53,6 @@ describe('query limits, CORS and metrics settings', () => {
   });
 
   it('refuses METRICS_PORT equal to PORT', () => {
-    expect(problems({ PORT: '8080', METRICS_PORT: '8080' })).toContain('METRICS_PORT must differ from PORT (both are 8080)');
+    expect(refusalOf({ PORT: '8080', METRICS_PORT: '8080' })).toContain('METRICS_PORT must differ from PORT (both are 8080)');
   });
 });
