@@ -2,6 +2,7 @@ import { GraphQLError, type ASTNode, type GraphQLFormattedError } from 'graphql'
 import { unwrapResolverError } from '@apollo/server/errors';
 import { CredentialError, SigningKeysUnavailableError } from './auth/errors.js';
 import { AuthError, NetworkError, NotFoundError, SourceError, ThrottledError, UpstreamDataError } from './sources/errors.js';
+import { StoreInputError } from './store/errors.js';
 
 /** Every code a client of the gateway can see. One place, so dashboards and scripts can switch on them. */
 export enum GatewayErrorCode {
@@ -107,6 +108,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const base = { locations: formatted.locations, path: formatted.path };
   if (original instanceof GatewayError) {
     return { ...base, message: original.message, extensions: { ...original.extensions, code: original.code } };
+  }
+  // The store names the argument it refused (a cursor, a filter value): the caller's to fix.
+  if (original instanceof StoreInputError) {
+    return { ...base, message: original.message, extensions: { code: GatewayErrorCode.BAD_USER_INPUT } };
   }
   if (original instanceof SourceError) {
     const { code, message, extensions } = fromSource(original);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { correlate } from '../correlate/correlate.js';
 import type { Precedence } from '../correlate/precedence.js';
 import type { Logger } from '../logger.js';
-import type { EntraDevice } from '../sources/entra/types.js';
+import type { EntraDevice, EntraRemoved } from '../sources/entra/types.js';
 import { HttpError, NotFoundError } from '../sources/errors.js';
 import type { Sources } from '../sources/index.js';
 import { NON_DEFAULT_FIELDS } from '../sources/intune/intuneSource.js';
@@ -29,6 +29,20 @@ async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The directory after a delta round: changed devices merged over what we had (a change may carry only some
+ * properties), removed ones dropped. A round may name a device more than once (Graph allows replays): the last
+ * mention wins. A full round is a delta round over nothing.
+ */
+function applyDelta(previous: readonly EntraDevice[], items: ReadonlyArray<EntraDevice | EntraRemoved>): EntraDevice[] {
+  const byId = new Map(previous.map((d) => [d.id, d]));
+  for (const item of items) {
+    if ('@removed' in item) byId.delete(item.id);
+    else byId.set(item.id, { ...byId.get(item.id), ...item } as EntraDevice);
+  }
+  return [...byId.values()];
 }
 
 /**
@@ -152,25 +166,14 @@ export class InventoryRefresher {
     if (previous) {
       try {
         const round = await sources.entra.delta(previous.deltaLink);
-        const byId = new Map(previous.devices.map((d) => [d.id, d]));
-        for (const item of round.items) {
-          if ('@removed' in item) byId.delete(item.id);
-          else byId.set(item.id, { ...byId.get(item.id), ...item } as EntraDevice);
-        }
-        return { devices: [...byId.values()], deltaLink: round.deltaLink };
+        return { devices: applyDelta(previous.devices, round.items), deltaLink: round.deltaLink };
       } catch (err) {
         if (!(err instanceof HttpError && (err.status === 410 || err.code === 'syncStateNotFound'))) throw err;
         logger.info({ code: err.code }, 'the Entra deltaLink expired; reading the directory in full');
       }
     }
     const round = await sources.entra.delta();
-    // A delta round may name a device more than once (Graph allows replays): the last mention wins.
-    const byId = new Map<string, EntraDevice>();
-    for (const item of round.items) {
-      if ('@removed' in item) byId.delete(item.id);
-      else byId.set(item.id, item);
-    }
-    return { devices: [...byId.values()], deltaLink: round.deltaLink };
+    return { devices: applyDelta([], round.items), deltaLink: round.deltaLink };
   }
 
   /**

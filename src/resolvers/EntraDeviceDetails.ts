@@ -1,5 +1,6 @@
 import type { EntraDeviceDetailsResolvers } from '../__generated__/resolvers-types.js';
-import { knownOr, TrustType } from './enums.js';
+import { TrustType } from './enums.js';
+import { knownOr } from './enumValues.js';
 
 export const EntraDeviceDetails: EntraDeviceDetailsResolvers = {
   trustType: (d) => knownOr(d.trustType, TrustType, 'unknown'),

@@ -1,5 +1,6 @@
 import type { IntuneDeviceDetailsResolvers } from '../__generated__/resolvers-types.js';
-import { ComplianceState, EnrollmentType, knownOr } from './enums.js';
+import { ComplianceState, EnrollmentType } from './enums.js';
+import { knownOr } from './enumValues.js';
 
 export const IntuneDeviceDetails: IntuneDeviceDetailsResolvers = {
   wifiMacAddress: (d) => d.wiFiMacAddress,

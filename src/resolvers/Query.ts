@@ -1,7 +1,6 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { badInput, GatewayError, GatewayErrorCode } from '../errors.js';
 import { normalizeMac } from '../correlate/mac.js';
-import { StoreInputError } from '../store/errors.js';
 import type { DeviceFilter } from '../store/types.js';
 import type { GatewayContext } from '../context.js';
 
@@ -35,16 +34,11 @@ export const Query: QueryResolvers = {
     // `first` has a default, so `last` alone decides the direction: paging backwards is asked for explicitly.
     const first = pageSize('first', args.first);
     const last = pageSize('last', args.last);
-    try {
-      return ctx.store.listDevices({
-        filter: toFilter(args.filter),
-        orderBy: args.orderBy ? { field: args.orderBy.field, direction: args.orderBy.direction ?? 'ASC' } : undefined,
-        ...(last !== undefined ? { last, before: args.before ?? null } : { first: first ?? 50, after: args.after ?? null }),
-      });
-    } catch (err) {
-      if (err instanceof StoreInputError) throw badInput(err.message);
-      throw err;
-    }
+    return ctx.store.listDevices({
+      filter: toFilter(args.filter),
+      orderBy: args.orderBy ? { field: args.orderBy.field, direction: args.orderBy.direction ?? 'ASC' } : undefined,
+      ...(last !== undefined ? { last, before: args.before ?? null } : { first: first ?? 50, after: args.after ?? null }),
+    });
   },
 
   device(_, { id }, ctx) {
@@ -60,12 +54,7 @@ export const Query: QueryResolvers = {
 
   deviceStats(_, { filter }, ctx) {
     requireSnapshot(ctx);
-    try {
-      return ctx.store.deviceStats(toFilter(filter));
-    } catch (err) {
-      if (err instanceof StoreInputError) throw badInput(err.message);
-      throw err;
-    }
+    return ctx.store.deviceStats(toFilter(filter));
   },
 
   macConflicts(_, __, ctx) {
@@ -81,11 +70,6 @@ export const Query: QueryResolvers = {
 
   syncRuns(_, args, ctx) {
     const first = pageSize('first', args.first) ?? 20;
-    try {
-      return ctx.store.listSyncRuns({ first, after: args.after ?? null });
-    } catch (err) {
-      if (err instanceof StoreInputError) throw badInput(err.message);
-      throw err;
-    }
+    return ctx.store.listSyncRuns({ first, after: args.after ?? null });
   },
 };

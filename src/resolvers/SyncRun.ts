@@ -1,7 +1,7 @@
 import type { SyncRunResolvers } from '../__generated__/resolvers-types.js';
 import { requireRole } from '../auth/authorize.js';
 import { badInput } from '../errors.js';
-import { StoreInputError } from '../store/errors.js';
+import { enumName } from './enumValues.js';
 
 export const SyncRun: SyncRunResolvers = {
   progress: (run) => ({ phase: run.phase, done: run.progress.done, total: run.progress.total }),
@@ -9,7 +9,7 @@ export const SyncRun: SyncRunResolvers = {
     run.counts && {
       ...run.counts,
       skipsByReason: Object.entries(run.counts.skipsByReason)
-        .map(([key, count]) => ({ key: key.toUpperCase().replace(/-/g, '_'), count }))
+        .map(([key, count]) => ({ key: enumName(key), count }))
         .sort((a, b) => b.count - a.count),
     },
   applied: (run) => run.outcomes.applied,
@@ -20,11 +20,6 @@ export const SyncRun: SyncRunResolvers = {
     requireRole(ctx.principal, 'operator', 'SyncRun.items');
     const first = args.first ?? 50;
     if (first < 0 || first > 500) throw badInput(`first must be between 0 and 500 (got ${first})`);
-    try {
-      return ctx.store.listSyncItems(run.id, { first, after: args.after ?? null, actions: args.actions ?? undefined, outcomes: args.outcomes ?? undefined });
-    } catch (err) {
-      if (err instanceof StoreInputError) throw badInput(err.message);
-      throw err;
-    }
+    return ctx.store.listSyncItems(run.id, { first, after: args.after ?? null, actions: args.actions ?? undefined, outcomes: args.outcomes ?? undefined });
   },
 };

@@ -80,9 +80,3 @@ export const EnrollmentType: EnrollmentTypeResolvers = {
   APPLE_USER_ENROLLMENT_WITH_SERVICE_ACCOUNT: 'appleUserEnrollmentWithServiceAccount',
   UNKNOWN_FUTURE_VALUE: 'unknownFutureValue',
 };
-
-/** Values Graph may add later (or beta-only ones) become the enum's catch-all instead of failing the field. */
-export function knownOr<T extends string>(value: string | null | undefined, known: Record<string, T>, fallback: T): T {
-  const values = Object.values(known) as string[];
-  return value && values.includes(value) ? (value as T) : fallback;
-}

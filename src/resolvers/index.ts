@@ -17,10 +17,9 @@ import { SyncItemConnection } from './SyncItemConnection.js';
 import { SyncRun } from './SyncRun.js';
 import { SyncRunConnection } from './SyncRunConnection.js';
 
-const { knownOr: _knownOr, ...enumResolvers } = enums;
 
 export const resolvers: Resolvers = {
-  ...enumResolvers,
+  ...enums,
   DateTime,
   Query,
   Mutation,

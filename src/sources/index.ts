@@ -34,10 +34,24 @@ export interface SourceOptions {
 /** The real clients, the same in live and embedded mode: only the settings differ. */
 export function createSources(tenant: TenantSettings, options: SourceOptions = {}): Sources {
   const dispatcher: Dispatcher = createDispatcher({ extraCaFile: options.extraCaFile });
-  const counters: UpstreamCounters = { calls: { entra: 0, intune: 0, iot: 0 }, throttled: { entra: 0, intune: 0, iot: 0 } };
-  // 429 answers. Kept apart from counters.throttled, which becomes read-only getters below: incrementing those
-  // threw inside the clients' hooks, and the clients took a throttled answer for a network failure.
+  // 429 answers. Kept apart from counters.throttled, which is read-only getters: incrementing those threw inside
+  // the clients' hooks, and the clients took a throttled answer for a network failure.
   const answers = { entra: 0, intune: 0, iot: 0 };
+  const counters: UpstreamCounters = {
+    calls: { entra: 0, intune: 0, iot: 0 },
+    // Items throttled inside $batch envelopes count as throttling too; read through so the sum stays current.
+    throttled: {
+      get entra() {
+        return answers.entra + graph.throttledBatchItems.entra;
+      },
+      get intune() {
+        return answers.intune + graph.throttledBatchItems.intune;
+      },
+      get iot() {
+        return answers.iot;
+      },
+    },
+  };
   const tokenProvider = createMsalTokenProvider({
     tenantId: tenant.tenantId,
     clientId: tenant.clientId,
@@ -71,18 +85,6 @@ export function createSources(tenant: TenantSettings, options: SourceOptions = {
       options.onIotRequest?.(event);
     },
   });
-  // Items throttled inside $batch envelopes count as throttling too; read through so the sum stays current.
-  counters.throttled = {
-    get entra() {
-      return answers.entra + graph.throttledBatchItems.entra;
-    },
-    get intune() {
-      return answers.intune + graph.throttledBatchItems.intune;
-    },
-    get iot() {
-      return answers.iot;
-    },
-  } as UpstreamCounters['throttled'];
   return {
     graph,
     counters,

@@ -5,6 +5,7 @@ import type { InventoryRefresher } from '../inventory/refresh.js';
 import type { Logger } from '../logger.js';
 import type { Sources } from '../sources/index.js';
 import type { IotAsset } from '../sources/iot/types.js';
+import { allDevices } from '../store/allDevices.js';
 import type { DeviceFilter, Store, SyncItemRecord, SyncRunRecord } from '../store/types.js';
 import type { IotAttributeMapping } from './mapping.js';
 import { planSync, toBulkItem, type PlanItem } from './plan.js';
@@ -153,8 +154,8 @@ export class SyncService {
 
       // 2. Plan.
       update({ phase: 'planning' });
-      const devices = this.#allDevices();
-      const scoped = request.scope ? this.#idsMatching(request.scope) : null;
+      const devices = allDevices(store);
+      const scoped = request.scope ? new Set(allDevices(store, request.scope).map((d) => d.id)) : null;
       const iotAssets = this.#iotAssets(devices);
       const plan = planSync(devices, iotAssets, {
         mapping: settings.mapping,
@@ -204,28 +205,6 @@ export class SyncService {
     } finally {
       clearInterval(heartbeat);
       this.deps.onRunFinished?.({ ...run });
-    }
-  }
-
-  #allDevices(): UnifiedDevice[] {
-    const out: UnifiedDevice[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const page = this.deps.store.listDevices({ first: 1000, after, orderBy: { field: 'ID', direction: 'ASC' } });
-      out.push(...page.devices);
-      if (!page.hasNextPage) return out;
-      after = page.endCursor;
-    }
-  }
-
-  #idsMatching(filter: DeviceFilter): Set<string> {
-    const ids = new Set<string>();
-    let after: string | null = null;
-    for (;;) {
-      const page = this.deps.store.listDevices({ filter, first: 1000, after });
-      for (const d of page.devices) ids.add(d.id);
-      if (!page.hasNextPage) return ids;
-      after = page.endCursor;
     }
   }
 

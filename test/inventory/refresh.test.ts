@@ -1,22 +1,10 @@
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UnifiedDevice } from '../../src/correlate/model.js';
 import type { FleetTruth } from '../../src/emulators/fleet/types.js';
-import type { Store } from '../../src/store/types.js';
+import { allDevices } from '../../src/store/allDevices.js';
 import { scoreCorrelation } from '../correlate/score.js';
 import { control } from '../helpers/embedded.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-
-function allDevices(store: Store): UnifiedDevice[] {
-  const out: UnifiedDevice[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page = store.listDevices({ first: 1000, after });
-    out.push(...page.devices);
-    if (!page.hasNextPage) return out;
-    after = page.endCursor;
-  }
-}
 
 describe('inventory refresh: correlation scored against the emulators ground truth', () => {
   for (const [seed, size] of [[1, 2000], [42, 1000]] as const) {
