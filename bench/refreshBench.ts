@@ -16,7 +16,7 @@ const { values } = parseArgs({ options: { size: { type: 'string' }, seed: { type
 const size = Number(values.size ?? 100_000);
 const scale = Number(values['time-scale'] ?? 10);
 const latencyMs = Number(values.latency ?? 0);
-const empty: StatsSnapshot = { total: 0, requests: {}, throttled: 0, faultsInjected: 0, batches: { count: 0, items: 0, sizes: {} }, batchItems: {} };
+const empty: StatsSnapshot = { total: 0, requests: {}, throttled: 0, faultsInjected: 0, batches: { count: 0, items: 0, sizes: {} }, batchItems: {}, timing: {} };
 
 async function main(): Promise<void> {
   const emuDir = mkdtempSync(path.join(tmpdir(), 'eig-bench-emu-'));

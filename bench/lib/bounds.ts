@@ -21,7 +21,7 @@ export function emulatorLimits(timeScale: number): Limits {
 /** The gateway's own budgets (src/sources defaults), windows divided by the time scale like the emulators'. */
 export function gatewayBudgets(timeScale: number): Limits {
   const e = emulatorLimits(timeScale);
-  return { ...e, intune: { limit: 1800, windowMs: e.intune.windowMs }, directory: { limit: 7000, windowMs: e.directory.windowMs } };
+  return { ...e, intune: { limit: 2000, windowMs: e.intune.windowMs }, directory: { limit: 7000, windowMs: e.directory.windowMs } };
 }
 
 export function windowFloorMs(n: number, limit: Limit): number {

@@ -167,7 +167,7 @@ async function start(args: StartArgs): Promise<StartResult> {
     sources: {
       // The gateway's own defaults (90% of Intune's 2000 / 20 s, 7000 of the directory's 8000 / 10 s; IoT's
       // published 60 list and 180 other calls a minute), every window divided by the time scale.
-      graphLimits: { intune: { limit: 1800, windowMs: w(20_000) }, directory: { limit: 7000, windowMs: w(10_000) } },
+      graphLimits: { intune: { limit: 2000, windowMs: w(20_000) }, directory: { limit: 7000, windowMs: w(10_000) } },
       iotLimits: { list: { limit: 60, windowMs: w(60_000) }, other: { limit: 180, windowMs: w(60_000) } },
       onGraphCall: (event) => recording?.events.push({ ...event, end: performance.now() }),
     },

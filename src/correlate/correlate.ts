@@ -5,6 +5,12 @@ import { classifyMac, isIpv4, normalizeMac, type MacClass } from './mac.js';
 import type { CorrelationResult, DeviceMac, MacConflict, MatchInfo, MatchLink, SourceKind, UnifiedDevice } from './model.js';
 import { DEFAULT_PRECEDENCE, observedAt, resolveAttributes, type Precedence } from './precedence.js';
 
+export interface CorrelationStream {
+  devices: Iterable<UnifiedDevice>;
+  deviceCount: number;
+  macConflicts: MacConflict[];
+}
+
 export interface CorrelationInput {
   entra: readonly EntraDevice[];
   /** Intune records with the LIST-null fields (ethernetMacAddress) already filled where known. */
@@ -151,6 +157,16 @@ function unmatchedInfo(group: IntuneGroup, shared: Map<string, IntuneGroup[]>): 
  * MAC that identifies one machine (global, not shared). Anything ambiguous is kept apart and says why.
  */
 export function correlate(input: CorrelationInput): CorrelationResult {
+  const stream = correlateLazily(input);
+  return { devices: [...stream.devices], macConflicts: stream.macConflicts };
+}
+
+/**
+ * `correlate`, with the devices built one at a time as they are iterated: a caller that stores each device and
+ * lets it go never holds 100,000 of them at once (a device weighs more than its three source records together).
+ * The joins are decided up front; iterating twice builds the same devices twice.
+ */
+export function correlateLazily(input: CorrelationInput): CorrelationStream {
   const precedence: Precedence = { ...DEFAULT_PRECEDENCE, ...input.precedence };
   const groups = groupIntune(input.intune).sort((a, b) => compare(a.winner.id, b.winner.id));
   const shared = findSharedMacs(groups);
@@ -162,7 +178,6 @@ export function correlate(input: CorrelationInput): CorrelationResult {
 
   const usedEntra = new Set<string>();
   const usedIot = new Set<string>();
-  const devices: UnifiedDevice[] = [];
   const deviceIdOfGroup = new Map<IntuneGroup, string>();
 
   // 1. Every Intune machine, with its Entra objects and the IoT assets its identifying MACs name.
@@ -234,62 +249,71 @@ export function correlate(input: CorrelationInput): CorrelationResult {
     }
   }
 
+  // Ids first: the MAC conflicts name devices before any is built.
   for (const g of groups) {
-    const { entra, links, assets } = groupLinks.get(g)!;
+    const { entra, assets } = groupLinks.get(g)!;
     const primaryEntra = entra.find((e) => lower(e.deviceId) === lower(g.winner.azureADDeviceId)) ?? entra[0];
-    const primaryIot = assets[0];
-    const id = unifiedId(g, primaryEntra, primaryIot);
-    deviceIdOfGroup.set(g, id);
-    const sources: SourceKind[] = [...(entra.length ? (['entra'] as const) : []), 'intune', ...(assets.length ? (['iot'] as const) : [])];
-    const match: MatchInfo = assets.length
-      ? {
-          status: 'matched',
-          links,
-          reason: null,
-          explanation: `matched to IoT asset${assets.length > 1 ? 's' : ''} ${assets.map((a) => a.deviceid).join(', ')} by ${links.filter((l) => l.rule.startsWith('intune-iot')).map((l) => l.rule.replace('intune-iot-', '').replace('-mac', ' MAC')).join(' and ')}`,
-        }
-      : { ...unmatchedInfo(g, shared), links };
-    devices.push(build(id, sources, entra, g, assets, match, shared, precedence));
+    deviceIdOfGroup.set(g, unifiedId(g, primaryEntra, assets[0]));
+  }
+
+  function* intuneDevices(): Generator<UnifiedDevice> {
+    for (const g of groups) {
+      const { entra, links, assets } = groupLinks.get(g)!;
+      const sources: SourceKind[] = [...(entra.length ? (['entra'] as const) : []), 'intune', ...(assets.length ? (['iot'] as const) : [])];
+      const match: MatchInfo = assets.length
+        ? {
+            status: 'matched',
+            links,
+            reason: null,
+            explanation: `matched to IoT asset${assets.length > 1 ? 's' : ''} ${assets.map((a) => a.deviceid).join(', ')} by ${links.filter((l) => l.rule.startsWith('intune-iot')).map((l) => l.rule.replace('intune-iot-', '').replace('-mac', ' MAC')).join(' and ')}`,
+          }
+        : { ...unmatchedInfo(g, shared), links };
+      yield build(deviceIdOfGroup.get(g)!, sources, entra, g, assets, match, shared, precedence);
+    }
   }
 
   // 3. Entra devices no Intune record names.
-  for (const e of input.entra) {
-    if (usedEntra.has(e.id)) continue;
-    const ambiguity = ambiguousEntra.get(e.id);
-    const match: MatchInfo = ambiguity
-      ? { status: 'ambiguous', links: [], reason: 'no-intune-record', explanation: ambiguity }
-      : { status: 'unmatched', links: [], reason: 'no-intune-record', explanation: `"${e.displayName ?? e.id}" is registered in Entra ID without an Intune record, so no MAC is known for it` };
-    devices.push(build(unifiedId(undefined, e, undefined), ['entra'], [e], undefined, [], match, shared, precedence));
+  function* entraOnlyDevices(): Generator<UnifiedDevice> {
+    for (const e of input.entra) {
+      if (usedEntra.has(e.id)) continue;
+      const ambiguity = ambiguousEntra.get(e.id);
+      const match: MatchInfo = ambiguity
+        ? { status: 'ambiguous', links: [], reason: 'no-intune-record', explanation: ambiguity }
+        : { status: 'unmatched', links: [], reason: 'no-intune-record', explanation: `"${e.displayName ?? e.id}" is registered in Entra ID without an Intune record, so no MAC is known for it` };
+      yield build(unifiedId(undefined, e, undefined), ['entra'], [e], undefined, [], match, shared, precedence);
+    }
   }
 
   // 4. IoT assets no machine claims.
   const claimants = new Map<string, string[]>();
   for (const g of groups) for (const m of g.macs) if (m.mac) append(claimants, m.mac, g.winner.deviceName ?? g.winner.id);
-  for (const a of input.iot) {
-    if (usedIot.has(a.deviceid)) continue;
-    const key = iotKey(a);
-    const mac = normalizeMac(a.deviceid);
-    let match: MatchInfo;
-    if (!mac && isIpv4(key)) {
-      match = { status: 'iot-only', links: [], reason: 'static-ip-asset', explanation: `a static-IP asset keyed by ${key}: there is no MAC to match on` };
-    } else if (mac && shared.has(mac)) {
-      match = {
-        status: 'ambiguous',
-        links: [],
-        reason: 'mac-shared',
-        explanation: `${mac} is reported by ${shared.get(mac)!.length} Intune devices (${describeNames(shared.get(mac)!.map((g) => g.winner.deviceName ?? g.winner.id))}); the asset is kept apart`,
-      };
-    } else if (mac && claimants.has(mac)) {
-      match = {
-        status: 'iot-only',
-        links: [],
-        reason: 'no-identifying-mac',
-        explanation: `${mac} is a ${classifyMac(mac)} MAC also reported by ${describeNames(claimants.get(mac)!)}; such a MAC does not identify one device`,
-      };
-    } else {
-      match = { status: 'iot-only', links: [], reason: 'not-claimed', explanation: 'no Entra ID or Intune device reports this MAC' };
+  function* iotOnlyDevices(): Generator<UnifiedDevice> {
+    for (const a of input.iot) {
+      if (usedIot.has(a.deviceid)) continue;
+      const key = iotKey(a);
+      const mac = normalizeMac(a.deviceid);
+      let match: MatchInfo;
+      if (!mac && isIpv4(key)) {
+        match = { status: 'iot-only', links: [], reason: 'static-ip-asset', explanation: `a static-IP asset keyed by ${key}: there is no MAC to match on` };
+      } else if (mac && shared.has(mac)) {
+        match = {
+          status: 'ambiguous',
+          links: [],
+          reason: 'mac-shared',
+          explanation: `${mac} is reported by ${shared.get(mac)!.length} Intune devices (${describeNames(shared.get(mac)!.map((g) => g.winner.deviceName ?? g.winner.id))}); the asset is kept apart`,
+        };
+      } else if (mac && claimants.has(mac)) {
+        match = {
+          status: 'iot-only',
+          links: [],
+          reason: 'no-identifying-mac',
+          explanation: `${mac} is a ${classifyMac(mac)} MAC also reported by ${describeNames(claimants.get(mac)!)}; such a MAC does not identify one device`,
+        };
+      } else {
+        match = { status: 'iot-only', links: [], reason: 'not-claimed', explanation: 'no Entra ID or Intune device reports this MAC' };
+      }
+      yield build(unifiedId(undefined, undefined, a), ['iot'], [], undefined, [a], match, shared, precedence);
     }
-    devices.push(build(unifiedId(undefined, undefined, a), ['iot'], [], undefined, [a], match, shared, precedence));
   }
 
   const macConflicts: MacConflict[] = [...shared]
@@ -301,7 +325,19 @@ export function correlate(input: CorrelationInput): CorrelationResult {
     }))
     .sort((a, b) => compare(a.mac, b.mac));
 
-  return { devices, macConflicts };
+  const entraOnly = input.entra.reduce((n, e) => (usedEntra.has(e.id) ? n : n + 1), 0);
+  const iotOnly = input.iot.reduce((n, a) => (usedIot.has(a.deviceid) ? n : n + 1), 0);
+  return {
+    devices: {
+      *[Symbol.iterator]() {
+        yield* intuneDevices();
+        yield* entraOnlyDevices();
+        yield* iotOnlyDevices();
+      },
+    },
+    deviceCount: groups.length + entraOnly + iotOnly,
+    macConflicts,
+  };
 }
 
 function build(

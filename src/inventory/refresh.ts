@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { correlate } from '../correlate/correlate.js';
+import { correlateLazily } from '../correlate/correlate.js';
 import type { Precedence } from '../correlate/precedence.js';
 import type { Logger } from '../logger.js';
 import type { EntraDevice, EntraRemoved } from '../sources/entra/types.js';
@@ -8,10 +8,18 @@ import type { Sources } from '../sources/index.js';
 import { NON_DEFAULT_FIELDS } from '../sources/intune/intuneSource.js';
 import type { ManagedDevice } from '../sources/intune/types.js';
 import type { IotAsset } from '../sources/iot/types.js';
+import { toPlanDevice, type PlanDevice } from '../sync/plan.js';
 import type { HydrationEntry, RefreshRecord, RefreshSourceRecord, Store } from '../store/types.js';
 
 /** What `inventoryStatus` shows. */
 export type RefreshStatus = RefreshRecord['status'];
+
+/** What a refresh read and correlated, for the sync that asked for it: planning starts from it, not from a re-read. */
+export interface RefreshResult {
+  record: RefreshRecord;
+  /** Null when the refresh failed. */
+  inventory: { devices: PlanDevice[]; iotAssets: IotAsset[] } | null;
+}
 
 export interface InventoryStatus {
   ready: boolean;
@@ -20,12 +28,6 @@ export interface InventoryStatus {
 }
 
 type SourceKey = 'entra' | 'intune' | 'iot';
-
-async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of pages) for (const item of page) out.push(item);
-  return out;
-}
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -52,7 +54,7 @@ function applyDelta(previous: readonly EntraDevice[], items: ReadonlyArray<Entra
  * One refresh runs at a time; a second caller joins the running one.
  */
 export class InventoryRefresher {
-  #running: Promise<RefreshRecord> | null = null;
+  #running: Promise<RefreshResult> | null = null;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -74,7 +76,12 @@ export class InventoryRefresher {
    * `fullResync` reads the Entra directory from scratch instead of continuing from the saved deltaLink.
    * A caller that arrives while a refresh runs joins it, whatever it asked for.
    */
-  refresh(options: { fullResync?: boolean } = {}): Promise<RefreshRecord> {
+  async refresh(options: { fullResync?: boolean } = {}): Promise<RefreshRecord> {
+    return (await this.refreshWithResult(options)).record;
+  }
+
+  /** `refresh`, plus the correlated devices and IoT assets it saved (held only as long as the caller keeps them). */
+  refreshWithResult(options: { fullResync?: boolean } = {}): Promise<RefreshResult> {
     this.#running ??= this.#refresh(options.fullResync ?? false).finally(() => (this.#running = null));
     return this.#running;
   }
@@ -95,7 +102,7 @@ export class InventoryRefresher {
     await this.#running?.catch(() => undefined);
   }
 
-  async #refresh(fullResync: boolean): Promise<RefreshRecord> {
+  async #refresh(fullResync: boolean): Promise<RefreshResult> {
     const { sources, store, logger } = this.deps;
     const started = Date.now();
     const before = { ...sources.counters.calls };
@@ -140,18 +147,28 @@ export class InventoryRefresher {
           entraState = await this.#readEntra(fullResync);
           return entraState.devices;
         }),
-        read<ManagedDevice>('intune', async () => this.#hydrate(await collect(sources.intune.listManagedDevices()), fullResync)),
+        read<ManagedDevice>('intune', () => this.#readIntune(fullResync)),
         read<IotAsset>('iot', () => sources.iot.listAllDevices({ detail: true })),
       ]);
-      const result = correlate({ entra, intune: listed, iot, precedence: this.deps.precedence });
-      const done = finish('succeeded', null, result.devices.length);
-      store.saveSnapshot({ devices: result.devices, iotAssets: iot, macConflicts: result.macConflicts, entra: entraState }, done);
-      logger.info({ refresh: done.id, devices: done.deviceCount, durationMs: done.durationMs, sources: done.sources }, 'inventory refreshed');
-      return done;
+      const correlation = correlateLazily({ entra, intune: listed, iot, precedence: this.deps.precedence });
+      const done = finish('succeeded', null, correlation.deviceCount);
+      // Each device is stored and then let go; what a sync plans from is kept, which is far less.
+      const planDevices: PlanDevice[] = [];
+      const devices = {
+        *[Symbol.iterator]() {
+          for (const device of correlation.devices) {
+            planDevices.push(toPlanDevice(device));
+            yield device;
+          }
+        },
+      };
+      const written = store.saveSnapshot({ devices, iotAssets: iot, macConflicts: correlation.macConflicts, entra: entraState }, done);
+      logger.info({ refresh: done.id, devices: done.deviceCount, durationMs: done.durationMs, sources: done.sources, written }, 'inventory refreshed');
+      return { record: done, inventory: { devices: planDevices, iotAssets: iot } };
     } catch (err) {
       const failed = finish('failed', `the last snapshot was kept: ${message(err)}`);
       logger.warn({ refresh: failed.id, err, sources: failed.sources }, 'inventory refresh failed; the last snapshot was kept');
-      return failed;
+      return { record: failed, inventory: null };
     }
   }
 
@@ -174,6 +191,26 @@ export class InventoryRefresher {
     }
     const round = await sources.entra.delta();
     return { devices: applyDelta([], round.items), deltaLink: round.deltaLink };
+  }
+
+  /**
+   * Every managed device, hydrated. Each LIST page's GETs start as soon as the page arrives, so the listing and
+   * the hydration share Intune's budget instead of taking turns with it.
+   */
+  async #readIntune(fullResync: boolean): Promise<ManagedDevice[]> {
+    const pages: Array<Promise<ManagedDevice[]>> = [];
+    try {
+      for await (const page of this.deps.sources.intune.listManagedDevices()) {
+        const hydrated = this.#hydrate(page, fullResync);
+        // Awaited below; until then a failure must not count as unhandled.
+        hydrated.catch(() => undefined);
+        pages.push(hydrated);
+      }
+    } finally {
+      // A failed LIST still waits for the GETs in flight, so none outlives the refresh that started it.
+      if (pages.length > 0) await Promise.allSettled(pages);
+    }
+    return (await Promise.all(pages)).flat();
   }
 
   /**

@@ -5,13 +5,15 @@ import type { Snapshot } from './types.js';
 export type EntraState = NonNullable<Snapshot['entra']>;
 
 /**
- * The Entra directory and deltaLink saved with the snapshot. `save` runs inside saveSnapshot's transaction (it
+ * The Entra directory (one row per device id) and deltaLink saved with the snapshot. `save` runs inside saveSnapshot's transaction (it
  * opens none of its own), so the deltaLink advances only with a snapshot that used it.
  */
 export function openEntraState(db: Database.Database): { save(state: EntraState): void; get(): EntraState | null } {
   const statements = {
-    clearDevices: db.prepare('DELETE FROM entra_devices'),
-    insertDevice: db.prepare('INSERT INTO entra_devices (id, json) VALUES (?, ?)'),
+    ids: db.prepare('SELECT id FROM entra_devices').pluck(),
+    // Rewrites a row only when the device changed: between two rounds most of a directory does not.
+    upsertDevice: db.prepare('INSERT INTO entra_devices (id, json) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json WHERE json IS NOT excluded.json'),
+    deleteDevice: db.prepare('DELETE FROM entra_devices WHERE id = ?'),
     saveDeltaLink: db.prepare(
       `INSERT INTO entra_delta (id, delta_link, saved_at) VALUES (1, ?, ?)
        ON CONFLICT (id) DO UPDATE SET delta_link = excluded.delta_link, saved_at = excluded.saved_at`,
@@ -22,8 +24,12 @@ export function openEntraState(db: Database.Database): { save(state: EntraState)
   return {
     save: (state) => {
       if (!db.inTransaction) throw new Error('store: Entra state is saved only inside the snapshot transaction');
-      statements.clearDevices.run();
-      for (const device of state.devices) statements.insertDevice.run(device.id, JSON.stringify(device));
+      const gone = new Set(statements.ids.all() as string[]);
+      for (const device of state.devices) {
+        statements.upsertDevice.run(device.id, JSON.stringify(device));
+        gone.delete(device.id);
+      }
+      for (const id of gone) statements.deleteDevice.run(id);
       statements.saveDeltaLink.run(state.deltaLink, new Date().toISOString());
     },
     // Both reads in one transaction, so that a snapshot saved by another process in between cannot pair one

@@ -197,6 +197,20 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX api_keys_by_hash ON api_keys (key_hash);
   CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;
   `,
+  `
+  -- Snapshots are written as a difference (sqliteSnapshotWriter.ts): a device is rewritten only when the hash of
+  -- its document changed. Rows from before have no hash ('') and are rewritten once.
+  ALTER TABLE devices ADD COLUMN doc_hash TEXT NOT NULL DEFAULT '';
+  -- A changed or vanished device drops its MAC rows by id.
+  CREATE INDEX device_macs_by_device ON device_macs (device_id);
+  -- Row-by-row updates now add segments to the trigram index between rebuilds; let FTS5 merge them as it goes
+  -- (its default) instead of never.
+  INSERT INTO device_search (device_search, rank) VALUES ('automerge', 4);
+  -- The IoT assets and the Entra directory are written the same way, by key; a directory merged by its delta
+  -- rounds names each device once, so the last copy of any duplicate is the one to keep.
+  DELETE FROM entra_devices WHERE seq NOT IN (SELECT MAX(seq) FROM entra_devices GROUP BY id);
+  CREATE UNIQUE INDEX entra_devices_by_id ON entra_devices (id);
+  `,
 ];
 
 /** The schema version this build writes: the number of migrations. */

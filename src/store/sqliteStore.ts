@@ -3,12 +3,12 @@ import { normalizeMac } from '../correlate/mac.js';
 import type { MacConflict, UnifiedDevice } from '../correlate/model.js';
 import type { IotAsset } from '../sources/iot/types.js';
 import { compileDeviceFilter } from './deviceFilterSql.js';
-import { toDeviceRow } from './deviceRow.js';
 import { queryDeviceStats } from './sqliteDeviceStats.js';
 import { StoreInputError } from './errors.js';
 import { listDevicePage } from './sqliteDevicePages.js';
 import { openApiKeys } from './sqliteApiKeys.js';
 import { openEntraState } from './sqliteEntraState.js';
+import { openSnapshotWriter } from './sqliteSnapshotWriter.js';
 import { migrate } from './sqliteSchema.js';
 import { openSyncLedger } from './sqliteSyncLedger.js';
 import { sqliteTextCondition } from './sqliteTextSearch.js';
@@ -43,25 +43,11 @@ export function openSqliteStore(file: string): Store {
   migrate(db);
 
   const statements = {
-    clearDevices: db.prepare('DELETE FROM devices'),
-    clearDocuments: db.prepare('DELETE FROM device_documents'),
-    clearMacs: db.prepare('DELETE FROM device_macs'),
-    clearIotAssets: db.prepare('DELETE FROM iot_assets'),
+    iotAssetIds: db.prepare('SELECT deviceid FROM iot_assets').pluck(),
+    deleteIotAsset: db.prepare('DELETE FROM iot_assets WHERE deviceid = ?'),
     clearMacConflicts: db.prepare('DELETE FROM mac_conflicts'),
-    insertDevice: db.prepare(
-      `INSERT INTO devices (id, name_key, os_group, os_group_key, enrollment_type, in_entra, in_intune, in_iot, match_status,
-                            mac_classes, last_seen, search_text)
-       VALUES (@id, @name_key, @os_group, @os_group_key, @enrollment_type, @in_entra, @in_intune, @in_iot, @match_status,
-               @mac_classes, @last_seen, @search_text)`,
-    ),
-    insertDocument: db.prepare('INSERT INTO device_documents (seq, json) VALUES (?, ?)'),
-    rebuildSearch: db.prepare(`INSERT INTO device_search (device_search) VALUES ('rebuild')`),
-    // Indexes the bulk load drops and re-creates.
-    bulkLoadIndexes: db.prepare(
-      `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('devices', 'device_macs') AND sql IS NOT NULL`,
-    ),
-    insertMac: db.prepare('INSERT INTO device_macs (mac, class, device_id) VALUES (?, ?, ?)'),
-    insertIotAsset: db.prepare('INSERT INTO iot_assets (deviceid, json) VALUES (?, ?)'),
+    // Rewrites a row only when the asset changed, as for devices (sqliteSnapshotWriter.ts).
+    upsertIotAsset: db.prepare('INSERT INTO iot_assets (deviceid, json) VALUES (?, ?) ON CONFLICT (deviceid) DO UPDATE SET json = excluded.json WHERE json IS NOT excluded.json'),
     insertMacConflict: db.prepare('INSERT INTO mac_conflicts (mac, json) VALUES (?, ?)'),
     saveSnapshotRow: db.prepare(
       `INSERT INTO snapshot (id, refresh_id, saved_at, stats) VALUES (1, ?, ?, ?)
@@ -110,30 +96,24 @@ export function openSqliteStore(file: string): Store {
 
   const entraState = openEntraState(db);
 
+  const snapshotWriter = openSnapshotWriter(db);
+
   const replaceSnapshot = db.transaction((snapshot: Snapshot, refresh: RefreshRecord) => {
-    assertUniqueIds(snapshot.devices);
-    statements.clearDevices.run();
-    statements.clearDocuments.run();
-    statements.clearMacs.run();
-    statements.clearIotAssets.run();
+    const written = snapshotWriter.writeDevices(snapshot.devices);
     statements.clearMacConflicts.run();
-    // Building an index once from sorted rows is several times cheaper than growing it one insert at a time.
-    const indexes = statements.bulkLoadIndexes.all() as Array<{ name: string; sql: string }>;
-    for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
-    for (const device of snapshot.devices) {
-      const { lastInsertRowid: seq } = statements.insertDevice.run(toDeviceRow(device));
-      statements.insertDocument.run(seq, JSON.stringify(device));
-      for (const mac of device.macs) statements.insertMac.run(mac.mac, mac.class, device.id);
-    }
-    for (const { sql } of indexes) db.exec(sql);
-    statements.rebuildSearch.run();
     // A snapshot without Entra state keeps the saved one: the delta round that wrote it is still the latest.
     if (snapshot.entra !== undefined) entraState.save(snapshot.entra);
-    for (const asset of snapshot.iotAssets) statements.insertIotAsset.run(asset.deviceid, JSON.stringify(asset));
+    const goneAssets = new Set(statements.iotAssetIds.all() as string[]);
+    for (const asset of snapshot.iotAssets) {
+      statements.upsertIotAsset.run(asset.deviceid, JSON.stringify(asset));
+      goneAssets.delete(asset.deviceid);
+    }
+    for (const deviceid of goneAssets) statements.deleteIotAsset.run(deviceid);
     for (const conflict of snapshot.macConflicts) statements.insertMacConflict.run(conflict.mac, JSON.stringify(conflict));
     const stats = queryDeviceStats(db, { conditions: [], params: [] });
     statements.saveSnapshotRow.run(refresh.id, new Date().toISOString(), JSON.stringify(stats));
     recordRefresh(refresh);
+    return written;
   });
 
   return {
@@ -213,15 +193,6 @@ export function openSqliteStore(file: string): Store {
 
     close: () => db.close(),
   };
-}
-
-/** Checked here rather than by a unique index, which would cost saveSnapshot a fourth index over every id. */
-function assertUniqueIds(devices: readonly UnifiedDevice[]): void {
-  const seen = new Set<string>();
-  for (const { id } of devices) {
-    if (seen.has(id)) throw new Error(`store: the snapshot holds two devices with id "${id}"`);
-    seen.add(id);
-  }
 }
 
 function fromRefreshRow(row: RefreshRow): RefreshRecord {

@@ -107,8 +107,17 @@ export interface RefreshRecord {
   deviceCount: number;
 }
 
+export interface SnapshotWrite {
+  written: number;
+  unchanged: number;
+  removed: number;
+  /** Indexes dropped and built again rather than maintained row by row (an empty store, or much changed). */
+  bulk: boolean;
+}
+
 export interface Snapshot {
-  devices: UnifiedDevice[];
+  /** Any iterable: the store reads it once, so devices built one at a time are stored one at a time. */
+  devices: Iterable<UnifiedDevice>;
   iotAssets: IotAsset[];
   macConflicts: MacConflict[];
   /**
@@ -220,7 +229,8 @@ export interface Store {
    * Replaces the current snapshot in one transaction (readers see the old one or the new one, never a mix; a
    * failure leaves the old one), records `refresh` and precomputes the unfiltered stats.
    */
-  saveSnapshot(snapshot: Snapshot, refresh: RefreshRecord): void;
+  /** Replaces the snapshot; says how many devices it had to write (the rest were unchanged). */
+  saveSnapshot(snapshot: Snapshot, refresh: RefreshRecord): SnapshotWrite;
   hasSnapshot(): boolean;
   /** Throws StoreInputError for a malformed cursor or filter value, or an impossible page size. */
   listDevices(args: DeviceListArgs): DevicePage;

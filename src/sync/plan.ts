@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AttributeName, UnifiedDevice } from '../correlate/model.js';
+import type { AttributeName, AttributeValue, DeviceMac, MatchInfo, UnifiedDevice } from '../correlate/model.js';
 import { ATTRIBUTE_NAMES } from '../correlate/model.js';
 import type { IotAsset, IotBulkUpdateItem } from '../sources/iot/types.js';
 import { storedKey, type IotAttributeMapping } from './mapping.js';
@@ -42,11 +42,39 @@ export interface Plan {
   fingerprint: string;
 }
 
+/**
+ * What the plan reads of a device. A sync keeps this much of every device between the refresh and the writes,
+ * rather than whole devices (their match evidence, alternatives and search text weigh twice as much).
+ */
+export interface PlanDevice {
+  id: string;
+  sources: UnifiedDevice['sources'];
+  iotDeviceIds: string[];
+  attributes: Record<AttributeName, Pick<AttributeValue, 'value' | 'source'>>;
+  macs: Array<Pick<DeviceMac, 'mac' | 'role' | 'source' | 'class'>>;
+  match: Pick<MatchInfo, 'status' | 'reason' | 'explanation'>;
+  lastSeen: string | null;
+}
+
+export function toPlanDevice(device: UnifiedDevice): PlanDevice {
+  const attributes = {} as PlanDevice['attributes'];
+  for (const name of ATTRIBUTE_NAMES) attributes[name] = { value: device.attributes[name].value, source: device.attributes[name].source };
+  return {
+    id: device.id,
+    sources: device.sources,
+    iotDeviceIds: device.iotDeviceIds,
+    attributes,
+    macs: device.macs.map(({ mac, role, source, class: cls }) => ({ mac, role, source, class: cls })),
+    match: { status: device.match.status, reason: device.match.reason, explanation: device.match.explanation },
+    lastSeen: device.lastSeen,
+  };
+}
+
 export interface PlanOptions {
   mapping: IotAttributeMapping;
   createMissing: boolean;
   /** Devices outside the scope are skipped as out-of-scope; undefined means everything is in scope. */
-  inScope?: (device: UnifiedDevice) => boolean;
+  inScope?: (device: PlanDevice) => boolean;
   /** A device whose newest sighting is older than this is skipped as stale. */
   staleBefore?: string;
 }
@@ -60,7 +88,7 @@ const REASON_OF: Record<string, SkipReason> = {
 };
 
 /** The values we would write for a device: every mapped attribute that has a value. */
-function desired(device: UnifiedDevice, mapping: IotAttributeMapping): Array<{ attribute: AttributeName; iotAttribute: string; value: string }> {
+function desired(device: PlanDevice, mapping: IotAttributeMapping): Array<{ attribute: AttributeName; iotAttribute: string; value: string }> {
   const out: Array<{ attribute: AttributeName; iotAttribute: string; value: string }> = [];
   for (const attribute of ATTRIBUTE_NAMES) {
     const iotAttribute = mapping.attributes[attribute];
@@ -77,7 +105,7 @@ function current(asset: IotAsset | undefined, mapping: IotAttributeMapping, iotA
 }
 
 /** The identifying MAC a device can be created under: Ethernet before Wi-Fi, global and unshared only. */
-function creatableMac(device: UnifiedDevice): string | null {
+function creatableMac(device: PlanDevice): string | null {
   for (const role of ['ethernet', 'wifi'] as const) {
     const m = device.macs.find((x) => x.role === role && x.source === 'intune' && x.class === 'global' && x.mac);
     if (m?.mac) return m.mac;
@@ -89,10 +117,10 @@ function creatableMac(device: UnifiedDevice): string | null {
  * What a sync would write, per IoT asset: UPDATE the attributes that differ (from → to), CREATE an asset for an
  * identifying MAC IoT Security lacks, or SKIP with the reason. Pure: the same inventory gives the same plan.
  */
-export function planSync(devices: readonly UnifiedDevice[], iotAssets: ReadonlyMap<string, IotAsset>, options: PlanOptions): Plan {
+export function planSync(devices: readonly PlanDevice[], iotAssets: ReadonlyMap<string, IotAsset>, options: PlanOptions): Plan {
   const items: PlanItem[] = [];
   let unchanged = 0;
-  const skip = (device: UnifiedDevice, reason: SkipReason, detail: string, iotDeviceId: string | null = null): void => {
+  const skip = (device: PlanDevice, reason: SkipReason, detail: string, iotDeviceId: string | null = null): void => {
     items.push({ action: 'skip', deviceId: device.id, iotDeviceId, reason, detail });
   };
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { UnifiedDevice } from '../correlate/model.js';
 import { GatewayError, GatewayErrorCode } from '../errors.js';
 import type { InventoryRefresher } from '../inventory/refresh.js';
 import type { Logger } from '../logger.js';
@@ -8,7 +7,7 @@ import type { IotAsset } from '../sources/iot/types.js';
 import { allDevices } from '../store/allDevices.js';
 import type { DeviceFilter, Store, SyncItemRecord, SyncRunRecord } from '../store/types.js';
 import type { IotAttributeMapping } from './mapping.js';
-import { planSync, toBulkItem, type PlanItem } from './plan.js';
+import { planSync, toBulkItem, type PlanDevice, type PlanItem } from './plan.js';
 
 export interface SyncRequest {
   dryRun: boolean;
@@ -25,6 +24,8 @@ export interface SyncSettings {
   mapping: IotAttributeMapping;
   /** Items per bulkUpdate call. */
   chunkSize: number;
+  /** bulkUpdate calls in flight at once. */
+  writesInFlight: number;
   /** Devices not seen for longer are skipped as stale (0: never). */
   staleAfterMs: number;
 }
@@ -149,15 +150,14 @@ export class SyncService {
 
     try {
       // 1. Fetch: a complete read of every source, or nothing is written.
-      const refresh = await inventory.refresh({ fullResync: request.fullResync });
-      if (refresh.status !== 'succeeded') return fail(`a source could not be read completely, so nothing was planned or written: ${refresh.error ?? 'refresh failed'}`);
+      const refresh = await inventory.refreshWithResult({ fullResync: request.fullResync });
+      if (!refresh.inventory) return fail(`a source could not be read completely, so nothing was planned or written: ${refresh.record.error ?? 'refresh failed'}`);
 
-      // 2. Plan.
+      // 2. Plan, from what the refresh just correlated and saved: reading it back would parse it all again.
       update({ phase: 'planning' });
-      const devices = allDevices(store);
+      const { devices } = refresh.inventory;
       const scoped = request.scope ? new Set(allDevices(store, request.scope).map((d) => d.id)) : null;
-      const iotAssets = this.#iotAssets(devices);
-      const plan = planSync(devices, iotAssets, {
+      const plan = planSync(devices, assetsClaimedByIntune(devices, refresh.inventory.iotAssets), {
         mapping: settings.mapping,
         createMissing: request.createMissing,
         inScope: scoped ? (d) => scoped.has(d.id) : undefined,
@@ -176,26 +176,34 @@ export class SyncService {
       update({ planId, counts: { ...plan.counts, skipsByReason: { ...plan.counts.skipsByReason } }, progress: { done: 0, total: writes.length } });
       if (request.dryRun) return update({ status: 'succeeded', phase: 'done', finishedAt: new Date().toISOString() });
 
-      // 3. Apply, in chunks; the IoT client paces itself under the API's limits and retries 429/5xx.
+      // 3. Apply, in chunks, a few calls in flight: the IoT client paces them under the API's limits and retries
+      // 429/5xx, so more in flight only fills the window sooner. Every write is an upsert keyed by MAC, so the order
+      // in which chunks land does not matter.
       update({ status: 'applying', phase: 'applying' });
+      const chunks: Array<typeof writes> = [];
+      for (let i = 0; i < writes.length; i += settings.chunkSize) chunks.push(writes.slice(i, i + settings.chunkSize));
       let applied = 0;
       let failed = 0;
-      for (let i = 0; i < writes.length; i += settings.chunkSize) {
-        const chunk = writes.slice(i, i + settings.chunkSize);
-        let outcome: { outcome: 'applied' | 'failed'; error: string | null };
-        try {
-          iotWrites++;
-          await sources.iot.bulkUpdate(chunk.map((w) => toBulkItem(w.item)), { updateSource: settings.mapping.updateSource });
-          outcome = { outcome: 'applied', error: null };
-          applied += chunk.length;
-        } catch (err) {
-          outcome = { outcome: 'failed', error: message(err) };
-          failed += chunk.length;
-          run.errors.push(`bulkUpdate of ${chunk.length} items failed: ${message(err)}`);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < chunks.length) {
+          const chunk = chunks[next++]!;
+          let outcome: { outcome: 'applied' | 'failed'; error: string | null };
+          try {
+            iotWrites++;
+            await sources.iot.bulkUpdate(chunk.map((w) => toBulkItem(w.item)), { updateSource: settings.mapping.updateSource });
+            outcome = { outcome: 'applied', error: null };
+            applied += chunk.length;
+          } catch (err) {
+            outcome = { outcome: 'failed', error: message(err) };
+            failed += chunk.length;
+            run.errors.push(`bulkUpdate of ${chunk.length} items failed: ${message(err)}`);
+          }
+          store.updateSyncItemOutcomes(run.id, chunk.map((w) => ({ seq: w.seq, ...outcome })));
+          update({ progress: { done: applied + failed, total: writes.length }, outcomes: { applied, failed } });
         }
-        store.updateSyncItemOutcomes(run.id, chunk.map((w) => ({ seq: w.seq, ...outcome })));
-        update({ progress: { done: i + chunk.length, total: writes.length }, outcomes: { applied, failed } });
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(settings.writesInFlight, chunks.length) }, worker));
       const finished = update({ status: failed === 0 ? 'succeeded' : 'failed', phase: 'done', finishedAt: new Date().toISOString() });
       logger.info({ run: run.id, counts: run.counts, applied, failed, upstream: run.upstream }, 'sync finished');
       return finished;
@@ -208,11 +216,12 @@ export class SyncService {
     }
   }
 
-  #iotAssets(devices: readonly UnifiedDevice[]): Map<string, IotAsset> {
-    const ids = devices.flatMap((d) => (d.sources.includes('intune') ? d.iotDeviceIds : []));
-    const assets = this.deps.store.getIotAssets(ids);
-    return new Map(ids.map((id, i) => [id, assets[i]!]).filter((e): e is [string, IotAsset] => e[1] !== null));
-  }
+}
+
+/** The IoT assets the plan compares against: those matched to a device Intune knows, by deviceid. */
+function assetsClaimedByIntune(devices: readonly PlanDevice[], assets: readonly IotAsset[]): Map<string, IotAsset> {
+  const claimed = new Set(devices.flatMap((d) => (d.sources.includes('intune') ? d.iotDeviceIds : [])));
+  return new Map(assets.filter((a) => claimed.has(a.deviceid)).map((a) => [a.deviceid, a]));
 }
 
 function toRecord(runId: string, seq: number, item: PlanItem): SyncItemRecord {

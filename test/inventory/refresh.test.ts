@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetTruth } from '../../src/emulators/fleet/types.js';
 import { allDevices } from '../../src/store/allDevices.js';
 import { scoreCorrelation } from '../correlate/score.js';
-import { control } from '../helpers/embedded.js';
+import { control, count } from '../helpers/embedded.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 describe('inventory refresh: correlation scored against the emulators ground truth', () => {
@@ -17,6 +17,14 @@ describe('inventory refresh: correlation scored against the emulators ground tru
         expect(score.falseMerges).toEqual([]);
         expect(score.recall).toBeGreaterThanOrEqual(0.99);
         expect(score.withoutReason).toEqual([]);
+
+        // Each Intune LIST page is hydrated as it arrives: the first GET for a MAC goes out before the last page.
+        const stats = await graph.stats();
+        const listPages = count(stats.requests, /^GET \/v1\.0\/deviceManagement\/managedDevices$/);
+        if (size >= 2000) expect(listPages).toBeGreaterThan(1);
+        if (listPages > 1) {
+          expect(stats.timing['GET /v1.0/deviceManagement/managedDevices/{id}']!.first).toBeLessThan(stats.timing['GET /v1.0/deviceManagement/managedDevices']!.last);
+        }
       } finally {
         await graph.close();
         await gw.close();

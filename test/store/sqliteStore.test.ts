@@ -167,10 +167,11 @@ describe('SQLite store', () => {
       expect(store.latestRefreshes(10).map((r) => r.id)).toEqual(['r1']);
     });
 
-    it('keeps the previous snapshot when a save fails half-way (devices written, then a duplicate asset)', () => {
+    it('keeps the previous snapshot when a save fails half-way (devices and assets written, then a duplicate MAC conflict)', () => {
       const devices = [makeDevice({ id: 'entra:z9', name: 'newcomer' })];
-      const assets = [{ deviceid: '10.0.0.1' }, { deviceid: '10.0.0.1' }];
-      expect(() => store.saveSnapshot({ devices, iotAssets: assets, macConflicts: [] }, makeRefresh('r2'))).toThrow(/UNIQUE/);
+      const assets = [{ deviceid: '10.0.0.1' }];
+      const conflict = { mac: 'a4:c3:f0:00:00:01', deviceIds: [], intuneIds: [], iotDeviceId: null };
+      expect(() => store.saveSnapshot({ devices, iotAssets: assets, macConflicts: [conflict, conflict] }, makeRefresh('r2'))).toThrow(/UNIQUE/);
       expect(matching(store, {})).toHaveLength(fleet.length);
       expect(store.getDevice('entra:z9')).toBeNull();
       expect(matching(store, { text: 'desktop' })).toEqual(['entra:a1', 'entra:e5']);
@@ -564,5 +565,64 @@ describe('SQLite store at volume', () => {
       expect(new Set(seen)).toEqual(new Set(expected));
     }
     store.close();
+  });
+});
+
+describe('SQLite store writing a snapshot over the last one', () => {
+  const before = generateDevices(3_000, 21);
+  /** The next refresh: 1% renamed (search text and order change), 1% gone, 1% new, the rest as they were. */
+  const after: UnifiedDevice[] = [
+    ...before
+      .filter((_, i) => i % 100 !== 1)
+      .map((d, i) => (i % 100 === 0 ? { ...d, attributes: { ...d.attributes, deviceName: { ...d.attributes.deviceName, value: `RENAMED-${i}` } }, searchText: `renamed-${i}` } : d)),
+    ...generateDevices(30, 22).map((d) => ({ ...d, id: `${d.id}-new` })),
+  ];
+  const queries: Array<{ filter?: DeviceFilter; orderBy: DeviceOrder }> = [
+    { orderBy: { field: 'ID', direction: 'ASC' } },
+    { filter: { text: 'renamed' }, orderBy: { field: 'NAME', direction: 'ASC' } },
+    { filter: { text: 'desktop', inSources: ['intune'] }, orderBy: { field: 'LAST_SEEN', direction: 'DESC' } },
+    { filter: { macClasses: ['randomized'] }, orderBy: { field: 'NAME', direction: 'DESC' } },
+  ];
+
+  /** Everything a reader can see of a store, to compare two stores by. */
+  const view = (store: Store) => ({
+    pages: queries.map((q) => readAllPages(store, { ...q, pageSize: 250 })),
+    stats: store.deviceStats(),
+    statsOfIntune: store.deviceStats({ inSources: ['intune'] }),
+    devices: after.slice(0, 200).map((d) => store.getDevice(d.id)),
+    byMac: after.slice(0, 200).flatMap((d) => d.macs.filter((m) => m.mac).map((m) => store.getDeviceByMac(m.mac!)?.id ?? null)),
+  });
+
+  it('writes only the devices that changed, appeared or vanished, and reads exactly like a store written from scratch', () => {
+    const incremental = openSqliteStore(':memory:');
+    expect(incremental.saveSnapshot({ devices: before, iotAssets: [], macConflicts: [] }, makeRefresh('r1'))).toMatchObject({ written: 3_000, bulk: true });
+    const summary = incremental.saveSnapshot({ devices: after, iotAssets: [], macConflicts: [] }, makeRefresh('r2'));
+    expect(summary).toEqual({ written: 30 + 30, unchanged: after.length - 60, removed: 30, bulk: false });
+
+    const fresh = openSqliteStore(':memory:');
+    fresh.saveSnapshot({ devices: after, iotAssets: [], macConflicts: [] }, makeRefresh('r2'));
+    expect(view(incremental)).toEqual(view(fresh));
+    expect(incremental.getDevice(before[1]!.id)).toBeNull();
+    expect(incremental.listDevices({ filter: { text: 'renamed' }, first: 500 }).totalCount).toBe(30);
+  });
+
+  it('writes in bulk once most devices changed, and still reads like a store written from scratch', () => {
+    const store = openSqliteStore(':memory:');
+    store.saveSnapshot({ devices: before, iotAssets: [], macConflicts: [] }, makeRefresh('r1'));
+    const changed = before.map((d) => ({ ...d, searchText: `${d.searchText} moved` }));
+    expect(store.saveSnapshot({ devices: changed, iotAssets: [], macConflicts: [] }, makeRefresh('r2'))).toMatchObject({ written: 3_000, bulk: true });
+    const fresh = openSqliteStore(':memory:');
+    fresh.saveSnapshot({ devices: changed, iotAssets: [], macConflicts: [] }, makeRefresh('r2'));
+    expect(view(store)).toEqual(view(fresh));
+    expect(store.listDevices({ filter: { text: 'moved' }, first: 1 }).totalCount).toBe(3_000);
+  });
+
+  it('stores devices handed over one at a time by an iterable', () => {
+    const store = openSqliteStore(':memory:');
+    function* oneByOne() {
+      yield* after;
+    }
+    store.saveSnapshot({ devices: { [Symbol.iterator]: oneByOne }, iotAssets: [], macConflicts: [] }, makeRefresh('r1'));
+    expect(store.deviceStats().total).toBe(after.length);
   });
 });

@@ -454,11 +454,12 @@ describe('Entra state', () => {
 
   it('is kept, with the snapshot, when a save fails after writing it', () => {
     store.saveSnapshot({ devices: fleet, iotAssets: [], macConflicts: [], entra: { devices: directory, deltaLink: 'link-1' } }, makeRefresh('r1'));
-    // The new Entra state is written before the IoT assets; the duplicate asset then fails the transaction.
+    // The new Entra state is written before the MAC conflicts; the duplicate conflict then fails the transaction.
+    const conflict = { mac: 'a4:c3:f0:00:00:01', deviceIds: [], intuneIds: [], iotDeviceId: null };
     const failing = {
       devices: [makeDevice({ id: 'entra:z9' })],
-      iotAssets: [{ deviceid: '10.0.0.1' }, { deviceid: '10.0.0.1' }],
-      macConflicts: [],
+      iotAssets: [{ deviceid: '10.0.0.1' }],
+      macConflicts: [conflict, conflict],
       entra: { devices: [makeEntraDevice('e-9')], deltaLink: 'link-2' },
     };
     expect(() => store.saveSnapshot(failing, makeRefresh('r2'))).toThrow(/UNIQUE/);
@@ -487,13 +488,20 @@ describe('migration from schema version 1', () => {
     const reference = new Database(':memory:');
     migrate(reference, 1);
     const version1 = schemaOf(reference);
-    reference.close();
     const known = new Set(version1.map((o) => o.name));
 
     const db = new Database(file);
-    for (const object of schemaOf(db)) {
+    const columnsOf = (d: Database.Database, table: string) => (d.pragma(`table_info("${table}")`) as Array<{ name: string }>).map((c) => c.name);
+    // Later migrations also add indexes and columns to version 1's tables.
+    for (const object of schemaOf(db) as Array<{ name: string; type: string; tbl_name: string }>) {
       if (object.type === 'table' && !known.has(object.name)) db.exec(`DROP TABLE "${object.name}"`);
+      else if (object.type === 'index' && !known.has(object.name) && known.has(object.tbl_name)) db.exec(`DROP INDEX "${object.name}"`);
+      else if (object.type === 'table' && !object.name.startsWith('device_search')) {
+        const original = new Set(columnsOf(reference, object.name));
+        for (const column of columnsOf(db, object.name)) if (!original.has(column)) db.exec(`ALTER TABLE "${object.name}" DROP COLUMN "${column}"`);
+      }
     }
+    reference.close();
     db.pragma('user_version = 1');
     expect(schemaOf(db)).toEqual(version1);
     db.close();

@@ -77,8 +77,13 @@ describe('syncDevices on the embedded default', () => {
     const itemsRes = await gw.gql(`query($id: ID!) { syncRun(id: $id) { items(first: 500, actions: [UPDATE, CREATE]) { nodes { action iotDeviceId changes { iotAttribute to } } } } }`, { id: dry.id });
     const planned = itemsRes.data!.syncRun.items.nodes as Array<{ action: string; iotDeviceId: string; changes: Array<{ iotAttribute: string; to: string }> }>;
 
-    const applied = (await sync(gw, { planId: dry.planId })).data!.syncDevices;
+    // A little latency, as on a real network, so that calls sent together are seen together.
+    await iot.faults({ latencyMs: 40 });
+    const applied = await sync(gw, { planId: dry.planId })
+      .then((res) => res.data!.syncDevices)
+      .finally(() => iot.faults({ latencyMs: 0 }));
     expect(applied).toMatchObject({ status: 'SUCCEEDED', dryRun: false, planId: dry.planId, failed: 0 });
+    expect(applied.applied).toBeGreaterThan(2 * 50);
     expect(applied.applied).toBe(dry.counts.updates + dry.counts.creates);
 
     const after = enrichmentView(await readIotInventory(gw.emulators!.settings as never));
@@ -91,6 +96,11 @@ describe('syncDevices on the embedded default', () => {
     expect(after).toEqual(expected);
     const stats = await iot.stats();
     expect(count(stats.requests, /bulkUpdate/, /^200$/)).toBe(Math.ceil(applied.applied / 50));
+    // Several calls in flight at once (SYNC_WRITES_IN_FLIGHT, 4 by default), none of them throttled.
+    const bulkUpdate = Object.entries(stats.timing).find(([route]) => /bulkUpdate/.test(route))![1];
+    expect(bulkUpdate.maxInFlight).toBeGreaterThan(1);
+    expect(bulkUpdate.maxInFlight).toBeLessThanOrEqual(4);
+    expect(stats.throttled).toBe(0);
   });
 
   it('writes nothing on a second sync when no source changed, and reads Graph far less', async () => {

@@ -121,12 +121,26 @@ export async function startEmulator(service: EmulatorService, options: StartOpti
       return;
     }
 
+    const handler = service.router.resolve(req); // names the route, for the stats
+    stats.began(req.route);
+    try {
+      await serve(req, handler, raw, res);
+    } finally {
+      stats.ended(req.route);
+    }
+  }
+
+  async function serve(
+    req: ReturnType<typeof makeRequest>,
+    handler: ReturnType<Router['resolve']>,
+    raw: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
     const common = service.commonHeaders?.(req) ?? {};
     const delay = faults.latency();
     if (delay > 0) await sleep(delay);
 
     const fault: InjectedFault = options.exempt?.(req) ? 'none' : faults.draw();
-    const handler = service.router.resolve(req);
     if (fault !== 'none' && fault !== 'truncate') {
       stats.fault();
       if (fault === 'reset') {

@@ -8,6 +8,11 @@ export interface StatsSnapshot {
   batches: { count: number; items: number; sizes: Record<string, number> };
   /** Requests answered inside $batch envelopes, by inner route and status. */
   batchItems: Record<string, Record<string, number>>;
+  /**
+   * When each route (outer, or inner to a $batch) was first and last asked for (ms since the epoch), and how many
+   * of its requests were open at once at most (outer routes only): what overlaps what.
+   */
+  timing: Record<string, { first: number; last: number; maxInFlight: number }>;
 }
 
 function bump(map: Record<string, Record<string, number>>, route: string, status: number): void {
@@ -19,7 +24,28 @@ export class EmulatorStats {
   #s: StatsSnapshot = EmulatorStats.empty();
 
   static empty(): StatsSnapshot {
-    return { total: 0, requests: {}, throttled: 0, faultsInjected: 0, batches: { count: 0, items: 0, sizes: {} }, batchItems: {} };
+    return { total: 0, requests: {}, throttled: 0, faultsInjected: 0, batches: { count: 0, items: 0, sizes: {} }, batchItems: {}, timing: {} };
+  }
+
+  #open = new Map<string, number>();
+
+  #seen(route: string): { first: number; last: number; maxInFlight: number } {
+    const now = Date.now();
+    const t = (this.#s.timing[route] ??= { first: now, last: now, maxInFlight: 0 });
+    t.last = now;
+    return t;
+  }
+
+  /** A request arrived; call `ended` when it is answered. */
+  began(route: string): void {
+    const open = (this.#open.get(route) ?? 0) + 1;
+    this.#open.set(route, open);
+    const t = this.#seen(route);
+    t.maxInFlight = Math.max(t.maxInFlight, open);
+  }
+
+  ended(route: string): void {
+    this.#open.set(route, Math.max(0, (this.#open.get(route) ?? 1) - 1));
   }
 
   request(route: string, status: number): void {
@@ -36,6 +62,7 @@ export class EmulatorStats {
 
   batchItem(route: string, status: number): void {
     bump(this.#s.batchItems, route, status);
+    this.#seen(route);
     if (status === 429) this.#s.throttled++;
   }
 

@@ -11,7 +11,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import type { Dispatcher } from 'undici';
 import { describePath } from '../errors.js';
-import { RequestBudget } from './requestBudget.js';
+import { SlidingWindowPacer } from '../slidingWindowPacer.js';
 import type { TokenProvider } from './tokenProvider.js';
 
 /** One upstream HTTP exchange, for stats, logs and the sync ledger. */
@@ -37,7 +37,7 @@ export interface GraphClientOptions {
   timeoutMs?: number;
   /** Retries of 429/503/504 by graph-client's RetryHandler (it honours Retry-After). @default 6 */
   maxRetries?: number;
-  /** Intune's published budget is 2000 requests / 20 s per app; we pace below it. */
+  /** Intune's published budget per app and tenant. @default 2000 requests / 20 s */
   intuneBudget?: { limit: number; windowMs: number };
   /** The directory's app+tenant budget, in requests. */
   directoryBudget?: { limit: number; windowMs: number };
@@ -52,8 +52,8 @@ export interface Graph {
    * type; callers get the token first (msal answers from its cache) so a refused credential surfaces as AuthError.
    */
   tokenProvider: TokenProvider;
-  intuneBudget: RequestBudget;
-  directoryBudget: RequestBudget;
+  intuneBudget: SlidingWindowPacer;
+  directoryBudget: SlidingWindowPacer;
   /** Items Graph throttled inside 200 $batch envelopes (each one retried in a later envelope). */
   throttledBatchItems: { intune: number; entra: number };
 }
@@ -100,7 +100,7 @@ class PacingHandler implements Middleware {
 
   constructor(
     private readonly options: Required<Pick<GraphClientOptions, 'timeoutMs'>> & Pick<GraphClientOptions, 'onCall'>,
-    private readonly budgets: { intune: RequestBudget; directory: RequestBudget },
+    private readonly budgets: { intune: SlidingWindowPacer; directory: SlidingWindowPacer },
   ) {}
 
   setNext(next: Middleware): void {
@@ -117,12 +117,18 @@ class PacingHandler implements Middleware {
     const retried = isRetryAttempt(context);
 
     for (let attempt = 0; ; attempt++) {
-      if (spend.intune > 0) await this.budgets.intune.acquire(spend.intune);
-      if (spend.directory > 0) await this.budgets.directory.acquire(spend.directory);
+      const settle = [
+        spend.intune > 0 ? await this.budgets.intune.acquire(spend.intune) : null,
+        spend.directory > 0 ? await this.budgets.directory.acquire(spend.directory) : null,
+      ];
       const started = performance.now();
       context.options = { ...context.options, signal: AbortSignal.timeout(this.options.timeoutMs) };
       try {
-        await this.#next!.execute(context);
+        try {
+          await this.#next!.execute(context);
+        } finally {
+          for (const done of settle) done?.();
+        }
         this.options.onCall?.({ method, path, status: context.response?.status ?? 0, durationMs: performance.now() - started, batchItems: spend.items, source, retry: retried || attempt > 0 });
         return;
       } catch (err) {
@@ -138,8 +144,8 @@ export function createGraph(options: GraphClientOptions): Graph {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const host = new URL(baseUrl).hostname;
   const budgets = {
-    intune: new RequestBudget(options.intuneBudget ?? { limit: 1800, windowMs: 20_000 }),
-    directory: new RequestBudget(options.directoryBudget ?? { limit: 7000, windowMs: 10_000 }),
+    intune: new SlidingWindowPacer(options.intuneBudget ?? { limit: 2000, windowMs: 20_000 }),
+    directory: new SlidingWindowPacer(options.directoryBudget ?? { limit: 7000, windowMs: 10_000 }),
   };
 
   const auth = new AuthenticationHandler({ getAccessToken: () => options.tokenProvider.getAccessToken() });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetch, type Dispatcher } from 'undici';
 import { AuthError, HttpError, NetworkError, NotFoundError, ThrottledError, UpstreamDataError, describePath } from '../errors.js';
-import { SlidingWindowPacer } from './rateLimiter.js';
+import { SlidingWindowPacer } from '../slidingWindowPacer.js';
 import type { IotAsset, IotBulkUpdateItem, IotBulkUpdateResponse, IotDeviceListResponse, IotErrorBody, IotValidationErrorBody } from './types.js';
 
 export interface IotLimit {
