@@ -151,6 +151,60 @@ function unmatchedInfo(group: IntuneGroup, shared: Map<string, IntuneGroup[]>): 
   };
 }
 
+/** What step 1 and 2 of the correlation joined to one Intune machine. */
+interface GroupJoins {
+  /** Entra objects: first those whose deviceId the Intune record names (`byDeviceId` of them), then dual-state ones. */
+  entra: EntraDevice[];
+  byDeviceId: number;
+  assets: IotAsset[];
+  /** The MAC that joined each asset, in the same order. */
+  assetMacs: IntuneGroup['macs'];
+}
+
+/** The links an analyst reads for a machine, in the order they were found, with their evidence. */
+function linksOf(g: IntuneGroup, joins: GroupJoins): MatchLink[] {
+  const links: MatchLink[] = [];
+  for (const e of joins.entra.slice(0, joins.byDeviceId)) {
+    links.push({
+      rule: 'entra-intune-device-id',
+      keys: { deviceId: e.deviceId ?? '', intuneId: g.winner.id },
+      confidence: 'high',
+      evidence: [`Intune azureADDeviceId ${g.winner.azureADDeviceId} is the Entra deviceId of "${e.displayName ?? e.id}"`],
+    });
+  }
+  for (const old of g.superseded) {
+    links.push({
+      rule: 'intune-duplicate-device-id',
+      keys: { deviceId: lower(g.winner.azureADDeviceId), intuneId: old.id },
+      confidence: 'high',
+      evidence: [`older Intune record ${old.id} (last sync ${old.lastSyncDateTime ?? 'never'}) names the same Entra device; kept as a duplicate of ${g.winner.id}`],
+    });
+  }
+  joins.assets.forEach((asset, i) => {
+    const m = joins.assetMacs[i]!;
+    const host = hostnameEvidence(g.winner, asset);
+    links.push({
+      rule: m.role === 'ethernet' ? 'intune-iot-ethernet-mac' : 'intune-iot-wifi-mac',
+      keys: { mac: m.mac!, iotDeviceId: asset.deviceid, intuneId: g.winner.id },
+      confidence: host.agrees ? 'high' : 'medium',
+      evidence: [
+        `Intune ${m.role} MAC "${m.raw}" normalises to ${m.mac}, the deviceid of an IoT asset`,
+        `${m.mac} is a globally administered unicast MAC reported by no other Intune device`,
+        host.sentence,
+      ],
+    });
+  });
+  for (const e of joins.entra.slice(joins.byDeviceId)) {
+    links.push({
+      rule: 'entra-dual-state-name',
+      keys: { displayName: e.displayName!, entraObjectId: e.id },
+      confidence: 'medium',
+      evidence: [`Workplace-registered Entra object "${e.displayName}" has the name and OS of a hybrid-joined device and no Intune record of its own (dual state)`],
+    });
+  }
+  return links;
+}
+
 /**
  * Joins the three inventories. Pure: no I/O, same input → same output (order included).
  * Rules: Entra ↔ Intune by deviceId = azureADDeviceId; Intune ↔ IoT by MAC, Ethernet before Wi-Fi, only on a
@@ -180,48 +234,24 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
   const usedIot = new Set<string>();
   const deviceIdOfGroup = new Map<IntuneGroup, string>();
 
-  // 1. Every Intune machine, with its Entra objects and the IoT assets its identifying MACs name.
-  const groupLinks = new Map<IntuneGroup, { entra: EntraDevice[]; links: MatchLink[]; assets: IotAsset[] }>();
+  // 1. Every Intune machine, with its Entra objects and the IoT assets its identifying MACs name. Only the
+  // joins are kept here; the links and their sentences are written when the device is built (linksOf), so a
+  // caller streaming the devices never holds 100,000 devices' worth of evidence at once.
+  const groupLinks = new Map<IntuneGroup, GroupJoins>();
   for (const g of groups) {
-    const links: MatchLink[] = [];
     const entra = entraByDeviceId.get(lower(g.winner.azureADDeviceId)) ?? [];
-    for (const e of entra) {
-      usedEntra.add(e.id);
-      links.push({
-        rule: 'entra-intune-device-id',
-        keys: { deviceId: e.deviceId ?? '', intuneId: g.winner.id },
-        confidence: 'high',
-        evidence: [`Intune azureADDeviceId ${g.winner.azureADDeviceId} is the Entra deviceId of "${e.displayName ?? e.id}"`],
-      });
-    }
-    for (const old of g.superseded) {
-      links.push({
-        rule: 'intune-duplicate-device-id',
-        keys: { deviceId: lower(g.winner.azureADDeviceId), intuneId: old.id },
-        confidence: 'high',
-        evidence: [`older Intune record ${old.id} (last sync ${old.lastSyncDateTime ?? 'never'}) names the same Entra device; kept as a duplicate of ${g.winner.id}`],
-      });
-    }
+    for (const e of entra) usedEntra.add(e.id);
     const assets: IotAsset[] = [];
+    const assetMacs: GroupJoins['assetMacs'] = [];
     for (const m of g.macs) {
       if (m.class !== 'global' || !m.mac || shared.has(m.mac)) continue;
       const asset = iotByKey.get(m.mac);
       if (!asset || usedIot.has(asset.deviceid)) continue;
       usedIot.add(asset.deviceid);
       assets.push(asset);
-      const host = hostnameEvidence(g.winner, asset);
-      links.push({
-        rule: m.role === 'ethernet' ? 'intune-iot-ethernet-mac' : 'intune-iot-wifi-mac',
-        keys: { mac: m.mac, iotDeviceId: asset.deviceid, intuneId: g.winner.id },
-        confidence: host.agrees ? 'high' : 'medium',
-        evidence: [
-          `Intune ${m.role} MAC "${m.raw}" normalises to ${m.mac}, the deviceid of an IoT asset`,
-          `${m.mac} is a globally administered unicast MAC reported by no other Intune device`,
-          host.sentence,
-        ],
-      });
+      assetMacs.push(m);
     }
-    groupLinks.set(g, { entra, links, assets });
+    groupLinks.set(g, { entra: [...entra], byDeviceId: entra.length, assets, assetMacs });
   }
 
   // 2. Dual-state machines: hybrid-joined, and also registered (Workplace) by the user under the same name.
@@ -234,16 +264,8 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
     if (usedEntra.has(e.id) || e.trustType !== 'Workplace' || !e.displayName) continue;
     const candidates = (hybridByName.get(lower(e.displayName)) ?? []).filter((g) => lower(g.winner.operatingSystem) === lower(e.operatingSystem));
     if (candidates.length === 1) {
-      const g = candidates[0]!;
-      const entry = groupLinks.get(g)!;
-      entry.entra.push(e);
+      groupLinks.get(candidates[0]!)!.entra.push(e);
       usedEntra.add(e.id);
-      entry.links.push({
-        rule: 'entra-dual-state-name',
-        keys: { displayName: e.displayName, entraObjectId: e.id },
-        confidence: 'medium',
-        evidence: [`Workplace-registered Entra object "${e.displayName}" has the name and OS of a hybrid-joined device and no Intune record of its own (dual state)`],
-      });
     } else if (candidates.length > 1) {
       ambiguousEntra.set(e.id, `${candidates.length} hybrid-joined devices are named "${e.displayName}"; the registration is kept apart`);
     }
@@ -258,7 +280,9 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
 
   function* intuneDevices(): Generator<UnifiedDevice> {
     for (const g of groups) {
-      const { entra, links, assets } = groupLinks.get(g)!;
+      const joins = groupLinks.get(g)!;
+      const { entra, assets } = joins;
+      const links = linksOf(g, joins);
       const sources: SourceKind[] = [...(entra.length ? (['entra'] as const) : []), 'intune', ...(assets.length ? (['iot'] as const) : [])];
       const match: MatchInfo = assets.length
         ? {
