@@ -232,7 +232,6 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
 
   const usedEntra = new Set<string>();
   const usedIot = new Set<string>();
-  const deviceIdOfGroup = new Map<IntuneGroup, string>();
 
   // 1. Every Intune machine, with its Entra objects and the IoT assets its identifying MACs name. Only the
   // joins are kept here; the links and their sentences are written when the device is built (linksOf), so a
@@ -271,12 +270,11 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
     }
   }
 
-  // Ids first: the MAC conflicts name devices before any is built.
-  for (const g of groups) {
+  const idOf = (g: IntuneGroup): string => {
     const { entra, assets } = groupLinks.get(g)!;
     const primaryEntra = entra.find((e) => lower(e.deviceId) === lower(g.winner.azureADDeviceId)) ?? entra[0];
-    deviceIdOfGroup.set(g, unifiedId(g, primaryEntra, assets[0]));
-  }
+    return unifiedId(g, primaryEntra, assets[0]);
+  };
 
   function* intuneDevices(): Generator<UnifiedDevice> {
     for (const g of groups) {
@@ -292,7 +290,7 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
             explanation: `matched to IoT asset${assets.length > 1 ? 's' : ''} ${assets.map((a) => a.deviceid).join(', ')} by ${links.filter((l) => l.rule.startsWith('intune-iot')).map((l) => l.rule.replace('intune-iot-', '').replace('-mac', ' MAC')).join(' and ')}`,
           }
         : { ...unmatchedInfo(g, shared), links };
-      yield build(deviceIdOfGroup.get(g)!, sources, entra, g, assets, match, shared, precedence);
+      yield build(idOf(g), sources, entra, g, assets, match, shared, precedence);
     }
   }
 
@@ -309,8 +307,10 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
   }
 
   // 4. IoT assets no machine claims.
+  // Who else reports the MAC of an asset nobody claimed; only those MACs are worth a list of names.
+  const unclaimedMacs = new Set(input.iot.flatMap((a) => (usedIot.has(a.deviceid) ? [] : [normalizeMac(a.deviceid) ?? ''])));
   const claimants = new Map<string, string[]>();
-  for (const g of groups) for (const m of g.macs) if (m.mac) append(claimants, m.mac, g.winner.deviceName ?? g.winner.id);
+  for (const g of groups) for (const m of g.macs) if (m.mac && unclaimedMacs.has(m.mac)) append(claimants, m.mac, g.winner.deviceName ?? g.winner.id);
   function* iotOnlyDevices(): Generator<UnifiedDevice> {
     for (const a of input.iot) {
       if (usedIot.has(a.deviceid)) continue;
@@ -343,7 +343,7 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
   const macConflicts: MacConflict[] = [...shared]
     .map(([mac, gs]) => ({
       mac,
-      deviceIds: gs.map((g) => deviceIdOfGroup.get(g)!).sort(),
+      deviceIds: gs.map(idOf).sort(),
       intuneIds: gs.map((g) => g.winner.id).sort(),
       iotDeviceId: iotByKey.get(mac)?.deviceid ?? null,
     }))
