@@ -42,7 +42,11 @@ function applyDelta(previous: readonly EntraDevice[], items: ReadonlyArray<Entra
   const byId = new Map(previous.map((d) => [d.id, d]));
   for (const item of items) {
     if ('@removed' in item) byId.delete(item.id);
-    else byId.set(item.id, { ...byId.get(item.id), ...item } as EntraDevice);
+    else {
+      // A device new to this round is taken as it came (a copy of 100,000 would double the directory in memory).
+      const known = byId.get(item.id);
+      byId.set(item.id, known ? ({ ...known, ...item } as EntraDevice) : item);
+    }
   }
   return [...byId.values()];
 }
@@ -235,6 +239,8 @@ export class InventoryRefresher {
     }
     store.putHydration(entries);
     const all = new Map([...cached, ...entries.map((e) => [e.intuneId, e] as const)]);
-    return devices.map((d) => ({ ...d, ...(all.get(d.id)?.fields ?? {}) }) as ManagedDevice);
+    // The records were parsed for this refresh alone: filled in place rather than copied.
+    for (const d of devices) Object.assign(d, all.get(d.id)?.fields);
+    return devices;
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AttributeName, AttributeValue, DeviceMac, MatchInfo, UnifiedDevice } from '../correlate/model.js';
+import type { AttributeName, DeviceMac, MatchInfo, UnifiedDevice } from '../correlate/model.js';
 import { ATTRIBUTE_NAMES } from '../correlate/model.js';
 import type { IotAsset, IotBulkUpdateItem } from '../sources/iot/types.js';
 import { storedKey, type IotAttributeMapping } from './mapping.js';
@@ -44,27 +44,30 @@ export interface Plan {
 
 /**
  * What the plan reads of a device. A sync keeps this much of every device between the refresh and the writes,
- * rather than whole devices (their match evidence, alternatives and search text weigh twice as much).
+ * rather than whole devices (their evidence, alternatives and search text weigh three times as much).
  */
 export interface PlanDevice {
   id: string;
   sources: UnifiedDevice['sources'];
   iotDeviceIds: string[];
-  attributes: Record<AttributeName, Pick<AttributeValue, 'value' | 'source'>>;
-  macs: Array<Pick<DeviceMac, 'mac' | 'role' | 'source' | 'class'>>;
+  /**
+   * By ATTRIBUTE_NAMES position, the value a sync may write: the chosen value when Entra ID or Intune gave it, null
+   * otherwise (only Entra/Intune knowledge flows into IoT Security; echoing IoT's own values back would be noise).
+   */
+  writable: Array<string | null>;
+  /** The Intune MACs, the ones an asset can be created under. */
+  intuneMacs: Array<Pick<DeviceMac, 'mac' | 'role' | 'class'>>;
   match: Pick<MatchInfo, 'status' | 'reason' | 'explanation'>;
   lastSeen: string | null;
 }
 
 export function toPlanDevice(device: UnifiedDevice): PlanDevice {
-  const attributes = {} as PlanDevice['attributes'];
-  for (const name of ATTRIBUTE_NAMES) attributes[name] = { value: device.attributes[name].value, source: device.attributes[name].source };
   return {
     id: device.id,
     sources: device.sources,
     iotDeviceIds: device.iotDeviceIds,
-    attributes,
-    macs: device.macs.map(({ mac, role, source, class: cls }) => ({ mac, role, source, class: cls })),
+    writable: ATTRIBUTE_NAMES.map((name) => (device.attributes[name].source === 'iot' ? null : device.attributes[name].value)),
+    intuneMacs: device.macs.filter((m) => m.source === 'intune').map(({ mac, role, class: cls }) => ({ mac, role, class: cls })),
     match: { status: device.match.status, reason: device.match.reason, explanation: device.match.explanation },
     lastSeen: device.lastSeen,
   };
@@ -87,15 +90,14 @@ const REASON_OF: Record<string, SkipReason> = {
   'no-intune-record': 'no-mac',
 };
 
-/** The values we would write for a device: every mapped attribute that has a value. */
+/** The values we would write for a device: every mapped attribute that has a writable value. */
 function desired(device: PlanDevice, mapping: IotAttributeMapping): Array<{ attribute: AttributeName; iotAttribute: string; value: string }> {
   const out: Array<{ attribute: AttributeName; iotAttribute: string; value: string }> = [];
-  for (const attribute of ATTRIBUTE_NAMES) {
+  ATTRIBUTE_NAMES.forEach((attribute, i) => {
     const iotAttribute = mapping.attributes[attribute];
-    const value = device.attributes[attribute].value;
-    // Only Entra/Intune knowledge flows into IoT Security; echoing IoT's own values back would be noise.
-    if (iotAttribute && value !== null && device.attributes[attribute].source !== 'iot') out.push({ attribute, iotAttribute, value });
-  }
+    const value = device.writable[i];
+    if (iotAttribute && value !== null && value !== undefined) out.push({ attribute, iotAttribute, value });
+  });
   return out;
 }
 
@@ -107,7 +109,7 @@ function current(asset: IotAsset | undefined, mapping: IotAttributeMapping, iotA
 /** The identifying MAC a device can be created under: Ethernet before Wi-Fi, global and unshared only. */
 function creatableMac(device: PlanDevice): string | null {
   for (const role of ['ethernet', 'wifi'] as const) {
-    const m = device.macs.find((x) => x.role === role && x.source === 'intune' && x.class === 'global' && x.mac);
+    const m = device.intuneMacs.find((x) => x.role === role && x.class === 'global' && x.mac);
     if (m?.mac) return m.mac;
   }
   return null;

@@ -4,7 +4,7 @@ import type { EntraDevice } from '../../src/sources/entra/types.js';
 import type { ManagedDevice } from '../../src/sources/intune/types.js';
 import type { IotAsset } from '../../src/sources/iot/types.js';
 import { DEFAULT_MAPPING, parseMapping } from '../../src/sync/mapping.js';
-import { planSync, toBulkItem } from '../../src/sync/plan.js';
+import { planSync, toBulkItem, toPlanDevice } from '../../src/sync/plan.js';
 
 const recent = new Date(Date.now() - 86_400_000).toISOString();
 
@@ -19,7 +19,7 @@ function intune(id: string, patch: Partial<ManagedDevice>): ManagedDevice {
 
 function plan(intuneDevices: ManagedDevice[], iot: IotAsset[], options: Partial<Parameters<typeof planSync>[2]> = {}) {
   const { devices } = correlate({ entra: [] as EntraDevice[], intune: intuneDevices, iot });
-  return planSync(devices, new Map(iot.map((a) => [a.deviceid, a])), { mapping: DEFAULT_MAPPING, createMissing: true, ...options });
+  return planSync(devices.map(toPlanDevice), new Map(iot.map((a) => [a.deviceid, a])), { mapping: DEFAULT_MAPPING, createMissing: true, ...options });
 }
 
 describe('planSync', () => {
