@@ -33,6 +33,8 @@ export async function handleGraphql(
     context,
   });
   const status = result.status ?? 200;
+  // Answers are per caller and change with every refresh: no shared cache may keep one.
+  res.setHeader('cache-control', 'no-store');
   for (const [key, value] of result.headers) res.setHeader(key, value);
   res.statusCode = status;
   if (result.body.kind === 'complete') {

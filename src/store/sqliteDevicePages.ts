@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { UnifiedDevice } from '../correlate/model.js';
 import { type CursorPosition, decodeCursor, encodeCursor } from './cursor.js';
+import { readDevices } from './deviceDocuments.js';
 import { type SqlCondition, type SqlConditions, compileDeviceFilter, whereClause } from './deviceFilterSql.js';
 import { StoreInputError } from './errors.js';
 import { countDevices, pageSource } from './sqliteQueryPlans.js';
 import { sqliteTextCondition } from './sqliteTextSearch.js';
+import { cachedStatement } from './statementCache.js';
 import { type DeviceListArgs, type DeviceOrder, type DeviceOrderField, type DevicePage, MAX_PAGE_SIZE } from './types.js';
 
 /** When the caller asks for neither `first` nor `last`. */
@@ -20,9 +21,9 @@ const SORT_COLUMNS: Record<DeviceOrderField, string> = {
 type Comparison = '<' | '<=' | '>' | '>=';
 
 interface PageRow {
+  seq: number;
   id: string;
   sort_key: string;
-  json: string;
 }
 
 /**
@@ -54,21 +55,17 @@ export function listDevicePage(db: Database.Database, args: DeviceListArgs): Dev
 
   // Reading backwards means reading the reverse order from `before` and flipping the result.
   const direction = ascending !== backward ? 'ASC' : 'DESC';
-  // The documents join the page, not the filtered set: a sort never drags device JSON along.
+  // The documents are read for the page afterwards, not along the filtered set: a sort never drags device JSON.
   const rows =
     totalCount === 0
       ? []
-      : (db
-          .prepare(
-            `SELECT page.id, page.sort_key, device_documents.json
-               FROM (SELECT devices.seq, devices.id, ${column} AS sort_key
-                       FROM ${source} ${whereClause(conditions)}
-                      ORDER BY ${column} ${direction}, devices.id ${direction}
-                      LIMIT ?) AS page
-               JOIN device_documents ON device_documents.seq = page.seq
-              ORDER BY page.sort_key ${direction}, page.id ${direction}`,
-          )
-          .all(...params, size + 1) as PageRow[]);
+      : (cachedStatement(
+          db,
+          `SELECT devices.seq, devices.id, ${column} AS sort_key
+             FROM ${source} ${whereClause(conditions)}
+            ORDER BY ${column} ${direction}, devices.id ${direction}
+            LIMIT ?`,
+        ).all(...params, size + 1) as PageRow[]);
   const hasMore = rows.length > size;
   const page = rows.slice(0, size);
   if (backward) page.reverse();
@@ -78,15 +75,19 @@ export function listDevicePage(db: Database.Database, args: DeviceListArgs): Dev
   const beyondStart =
     start !== null && totalCount > 0 && exists(db, source, filter, keysetCondition(column, backward === ascending ? '>=' : '<=', start));
 
-  const cursors = page.map((row) => encodeCursor(order.field, { sortKey: row.sort_key, id: row.id }));
+  const cursorOf = (row: PageRow | undefined): string | null => (row ? encodeCursor(order.field, { sortKey: row.sort_key, id: row.id }) : null);
+  let cursors: string[] | undefined;
   return {
-    devices: page.map((row) => JSON.parse(row.json) as UnifiedDevice),
-    cursors,
+    devices: readDevices(db, page.map((row) => row.seq)),
+    // Every device's cursor only when `edges` asks for them; pageInfo needs two.
+    get cursors() {
+      return (cursors ??= page.map((row) => cursorOf(row)!));
+    },
     totalCount,
     hasNextPage: backward ? beyondStart : hasMore,
     hasPreviousPage: backward ? hasMore : beyondStart,
-    startCursor: cursors[0] ?? null,
-    endCursor: cursors.at(-1) ?? null,
+    startCursor: cursorOf(page[0]),
+    endCursor: cursorOf(page.at(-1)),
   };
 }
 
@@ -98,7 +99,7 @@ function keysetCondition(column: string, comparison: Comparison, position: Curso
 
 function exists(db: Database.Database, source: string, filter: SqlConditions, extra: SqlCondition): boolean {
   const sql = `SELECT 1 FROM ${source} ${whereClause([...filter.conditions, extra.sql])} LIMIT 1`;
-  return db.prepare(sql).get(...filter.params, ...extra.params) !== undefined;
+  return cachedStatement(db, sql).get(...filter.params, ...extra.params) !== undefined;
 }
 
 function checkedOrder(order: DeviceOrder | undefined): DeviceOrder {

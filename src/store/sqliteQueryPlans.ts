@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type SqlConditions, whereClause } from './deviceFilterSql.js';
+import { rememberUntilWrite, WriteScopedMemo } from './snapshotMemo.js';
+import { cachedStatement } from './statementCache.js';
 import { searchOnlyCount } from './sqliteTextSearch.js';
 import type { DeviceOrderField } from './types.js';
 
@@ -23,10 +25,16 @@ export function facetSource(filter: SqlConditions): string {
   return filter.conditions.length === 0 ? 'devices' : 'devices INDEXED BY devices_by_facets';
 }
 
-/** The planner counts well on its own: a seek on devices_by_facets, or rowid lookups for a search's matches. */
+/** A number and its key each: a few hundred filters cost a few hundred kilobytes at most. */
+const counts = new WriteScopedMemo<string, number>(500);
+
+/**
+ * The planner counts well on its own: a seek on devices_by_facets, or rowid lookups for a search's matches. Still
+ * 1.5 ms for a filter matching a quarter of 100,000 devices, on every page of it: remembered until the next write.
+ */
 export function countDevices(db: Database.Database, filter: SqlConditions): number {
   const sql = searchOnlyCount(filter) ?? `SELECT COUNT(*) FROM devices ${whereClause(filter.conditions)}`;
-  return db.prepare(sql).pluck().get(...filter.params) as number;
+  return rememberUntilWrite(counts, db, `${sql} ${JSON.stringify(filter.params)}`, () => cachedStatement(db, sql, { pluck: true }).get(...filter.params) as number);
 }
 
 /**

@@ -202,3 +202,15 @@ describe('GraphQL errors', () => {
     expect(healthy.data!.inventoryStatus.ready).toBe(true);
   });
 });
+
+describe('GraphQL answers over HTTP', () => {
+  it('tells every cache on the way to keep no answer, an error or a GET included', async () => {
+    const post = (query: string) =>
+      fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...gw.authHeaders }, body: JSON.stringify({ query }) });
+    const page = await post('{ devices(first: 2) { totalCount nodes { id } } }');
+    const broken = await post('{ devices(first: ');
+    const get = await fetch(`${gw.url}/graphql?query=${encodeURIComponent('{ inventoryStatus { ready } }')}`, { headers: { 'apollo-require-preflight': 'true', ...gw.authHeaders } });
+    expect([page.status, broken.status, get.status]).toEqual([200, 400, 200]);
+    for (const answer of [page, broken, get]) expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
+});
