@@ -1,3 +1,4 @@
+/** Starts the gateway from the environment (loadConfig), prints where it listens, and stops on SIGINT/SIGTERM. */
 import { ConfigError, loadConfig } from './config.js';
 import { startGateway } from './server.js';
 

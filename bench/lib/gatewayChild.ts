@@ -7,12 +7,16 @@
  * Timing only: a few of the gateway's collaborators (store.saveSnapshot, intune.getNonDefaultFields,
  * iot.listAllDevices, iot.bulkUpdate) are wrapped to note when they start and end; nothing they do is changed.
  */
+import { applyProcessDefaults } from '../../src/processDefaults.js';
 import { loadConfig } from '../../src/config.js';
 import type { EmulatorSettings } from '../../src/emulators/start.js';
 import { startGateway, type Gateway } from '../../src/server.js';
 import type { GraphCallEvent } from '../../src/sources/graph/graphClient.js';
 import type { RefreshRecord, SyncRunRecord } from '../../src/store/types.js';
 import { ownMemory, type Memory } from './rss.js';
+
+// As `npm start` runs the gateway (src/main.ts).
+applyProcessDefaults();
 
 export interface StartArgs {
   settings: EmulatorSettings;

@@ -20,8 +20,9 @@ export function forkGateway(): GatewayProcess {
     cwd: ROOT,
     // BENCH_GATEWAY_NODE_ARGS (e.g. "--max-old-space-size=768") is for diagnosis: the figures are taken without it.
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])],
-    // Nothing of the parent's environment: the gateway gets its settings from loadConfig's argument only.
-    env: { PATH: process.env.PATH },
+    // Nothing of the parent's environment: the gateway gets its settings from loadConfig's argument only. NODE_ENV
+    // is what src/processDefaults.ts gives `npm start`; it must be set before graphql loads, so not by the child.
+    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 1;
