@@ -261,6 +261,17 @@ describe('IoT client: failures', () => {
     }
   });
 
+  it('trusts the extra CA in addition to the public roots, not any CA: a server signed by another one is refused', async () => {
+    const other = await createEmulatorTls();
+    const trustingAnother = createDispatcher({ extraCaPem: other.caPem });
+    try {
+      const err = await client({ dispatcher: trustingAnother }).getDevice('00:1b:63:00:00:01').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NetworkError);
+    } finally {
+      await trustingAnother.close();
+    }
+  });
+
   it('gives up on a hung request with a NetworkError', async () => {
     emu.faults.set({ rateHang: 1 });
     const err = await client({ timeoutMs: 150, maxRetries: 1 })
