@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 interface Slot {
   /** When the window of these requests started running: their answer's time once settled. */
   at: number;
@@ -8,6 +6,14 @@ interface Slot {
   count: number;
 }
 
+interface Waiter {
+  count: number;
+  since: number;
+  grant: (settle: () => void) => void;
+}
+
+export type Priority = 'normal' | 'first';
+
 /**
  * Keeps a client under an upstream's published rate (Intune's 2000 per 20 s per app, IoT Security's 60 or 180 a
  * minute per tenant) by waiting for room instead of sending into a 429. A request holds its slot from send until
@@ -15,14 +21,19 @@ interface Slot {
  * between, so measuring from the latest moment it could have been counted never lets us get ahead of the server's
  * window, whatever the latency and its jitter. That is why the whole published limit can be used: a budget kept
  * below it would only be paying for clock skew we do not have.
+ *
+ * Waiters are served in call order, except that `first` ones go before every `normal` one: a page of a list is a
+ * link in a chain nothing else can start before, while a batch of single GETs can wait its turn.
  */
 export class SlidingWindowPacer {
   readonly limit: number;
   readonly windowMs: number;
   #slots: Slot[] = [];
   #used = 0;
-  #queue: Promise<unknown> = Promise.resolve();
-  #onSettle: Array<() => void> = [];
+  readonly #queues: Record<Priority, Waiter[]> = { first: [], normal: [] };
+  #pumping = false;
+  /** Cuts the pump's wait short: an answer came, or a `first` waiter that may fit where the head did not. */
+  #wake: (() => void) | null = null;
   #waitedMs = 0;
 
   constructor(options: { limit: number; windowMs: number }) {
@@ -37,38 +48,59 @@ export class SlidingWindowPacer {
   }
 
   /**
-   * Waits for room for `count` requests (granted in call order) and returns `settle`, to be called once they have
-   * their answer or failed.
+   * Waits for room for `count` requests and returns `settle`, to be called once they have their answer or failed.
    */
-  acquire(count = 1): Promise<() => void> {
+  acquire(count = 1, priority: Priority = 'normal'): Promise<() => void> {
     if (!(count >= 1) || count > this.limit) throw new Error(`SlidingWindowPacer: asked for ${count} at once; the limit is ${this.limit}`);
-    const turn = this.#queue.then(() => this.#waitForRoom(count));
-    this.#queue = turn.catch(() => undefined);
-    return turn;
+    return new Promise((grant) => {
+      this.#queues[priority].push({ count, since: Date.now(), grant });
+      if (priority === 'first') this.#wake?.();
+      void this.#pump();
+    });
   }
 
-  async #waitForRoom(count: number): Promise<() => void> {
-    const began = Date.now();
-    for (;;) {
-      const now = Date.now();
-      this.#expire(now);
-      if (this.#used + count <= this.limit) {
-        this.#waitedMs += now - began;
-        const slot: Slot = { at: now, settled: false, count };
-        this.#slots.push(slot);
-        this.#used += count;
-        return () => {
-          if (slot.settled) return;
-          slot.at = Date.now();
-          slot.settled = true;
-          for (const wake of this.#onSettle.splice(0)) wake();
-        };
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      for (;;) {
+        const queue = this.#queues.first.length > 0 ? this.#queues.first : this.#queues.normal;
+        const next = queue[0];
+        if (next === undefined) return;
+        const now = Date.now();
+        this.#expire(now);
+        if (this.#used + next.count <= this.limit) {
+          queue.shift();
+          this.#waitedMs += now - next.since;
+          next.grant(this.#take(next.count, now));
+          continue;
+        }
+        // Until enough settled slots expire; with too much still in flight, until something answers.
+        const wait = this.#roomAfter(next.count, now);
+        await new Promise<void>((resolve) => {
+          const timer = wait === null ? null : setTimeout(resolve, Math.max(1, wait));
+          this.#wake = () => {
+            if (timer) clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wake = null;
       }
-      const wait = this.#roomAfter(count, now);
-      if (wait !== null) await sleep(Math.max(1, wait));
-      // Too much is still in flight: nothing can expire before some of it answers.
-      else await new Promise<void>((resolve) => this.#onSettle.push(resolve));
+    } finally {
+      this.#pumping = false;
     }
+  }
+
+  #take(count: number, now: number): () => void {
+    const slot: Slot = { at: now, settled: false, count };
+    this.#slots.push(slot);
+    this.#used += count;
+    return () => {
+      if (slot.settled) return;
+      slot.at = Date.now();
+      slot.settled = true;
+      this.#wake?.();
+    };
   }
 
   #expire(now: number): void {

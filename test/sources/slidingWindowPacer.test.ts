@@ -54,3 +54,28 @@ describe('SlidingWindowPacer', () => {
     expect(() => new SlidingWindowPacer({ limit: 2, windowMs: 100 }).acquire(3)).toThrow(/the limit is 2/);
   });
 });
+
+describe('SlidingWindowPacer priorities', () => {
+  it('serves a "first" waiter before the "normal" ones queued ahead of it', async () => {
+    const pacer = new SlidingWindowPacer({ limit: 2, windowMs: 50 });
+    (await pacer.acquire(2))();
+    const order: string[] = [];
+    const normal = [1, 2, 3].map((n) => pacer.acquire(2).then((settle) => (order.push(`batch ${n}`), settle())));
+    const first = pacer.acquire(1, 'first').then((settle) => (order.push('page'), settle()));
+    await Promise.all([...normal, first]);
+    expect(order[0]).toBe('page');
+    expect(order.slice(1)).toEqual(['batch 1', 'batch 2', 'batch 3']);
+  });
+
+  it('lets a small "first" request through as soon as it fits, while a larger one waits for more room', async () => {
+    const pacer = new SlidingWindowPacer({ limit: 3, windowMs: 10_000 });
+    const settleTwo = await pacer.acquire(2);
+    settleTwo();
+    let batchGranted = false;
+    void pacer.acquire(2).then(() => (batchGranted = true)); // needs the whole window to pass
+    const started = Date.now();
+    (await pacer.acquire(1, 'first'))();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(batchGranted).toBe(false);
+  });
+});

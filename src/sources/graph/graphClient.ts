@@ -117,9 +117,11 @@ class PacingHandler implements Middleware {
     const retried = isRetryAttempt(context);
 
     for (let attempt = 0; ; attempt++) {
+      // A single GET (a list's next page, a detail) goes before queued batches: see SlidingWindowPacer.
+      const priority = spend.items > 0 ? 'normal' : 'first';
       const settle = [
-        spend.intune > 0 ? await this.budgets.intune.acquire(spend.intune) : null,
-        spend.directory > 0 ? await this.budgets.directory.acquire(spend.directory) : null,
+        spend.intune > 0 ? await this.budgets.intune.acquire(spend.intune, priority) : null,
+        spend.directory > 0 ? await this.budgets.directory.acquire(spend.directory, priority) : null,
       ];
       const started = performance.now();
       context.options = { ...context.options, signal: AbortSignal.timeout(this.options.timeoutMs) };
