@@ -11,13 +11,8 @@ import { setFlagsFromString } from 'node:v8';
  *   snapshot is written, and the default growth let the process reach 1.5 GB of RSS for it; at 30 % it stays under
  *   900 MB, with no CPU cost the benchmark can see. It is a growth rate, not a cap: a bigger tenant still gets the
  *   memory it needs.
- * - The young generation's semi-spaces may grow to 32 MB (16 MB by default on 64-bit). What a dashboard request
- *   allocates dies with it; with more room between scavenges, less of it is copied or promoted before it dies:
- *   at 10,000 devices a page fell from 1.7 to 1.5 ms of CPU and its p99 from 44 to 40 ms under the benchmark's
- *   load (one run each, 1-minute load about 1).
  */
 export function applyProcessDefaults(): void {
   process.env.NODE_ENV ??= 'production';
   setFlagsFromString('--heap-growing-percent=30');
-  setFlagsFromString('--max-semi-space-size=32');
 }
