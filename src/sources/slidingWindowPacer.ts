@@ -8,7 +8,6 @@ interface Slot {
 
 interface Waiter {
   count: number;
-  since: number;
   grant: (settle: () => void) => void;
 }
 
@@ -42,7 +41,7 @@ export class SlidingWindowPacer {
     this.windowMs = options.windowMs;
   }
 
-  /** Total time callers spent waiting for room, for the ledger and the benchmark. */
+  /** Total time the queue's head spent waiting for room, for the ledger and the benchmark. */
   get waitedMs(): number {
     return this.#waitedMs;
   }
@@ -53,7 +52,7 @@ export class SlidingWindowPacer {
   acquire(count = 1, priority: Priority = 'normal'): Promise<() => void> {
     if (!(count >= 1) || count > this.limit) throw new Error(`SlidingWindowPacer: asked for ${count} at once; the limit is ${this.limit}`);
     return new Promise((grant) => {
-      this.#queues[priority].push({ count, since: Date.now(), grant });
+      this.#queues[priority].push({ count, grant });
       if (priority === 'first') this.#wake?.();
       void this.#pump();
     });
@@ -71,12 +70,12 @@ export class SlidingWindowPacer {
         this.#expire(now);
         if (this.#used + next.count <= this.limit) {
           queue.shift();
-          this.#waitedMs += now - next.since;
           next.grant(this.#take(next.count, now));
           continue;
         }
         // Until enough settled slots expire; with too much still in flight, until something answers.
         const wait = this.#roomAfter(next.count, now);
+        const began = Date.now();
         await new Promise<void>((resolve) => {
           const timer = wait === null ? null : setTimeout(resolve, Math.max(1, wait));
           this.#wake = () => {
@@ -85,6 +84,7 @@ export class SlidingWindowPacer {
           };
         });
         this.#wake = null;
+        this.#waitedMs += Date.now() - began;
       }
     } finally {
       this.#pumping = false;
