@@ -9,10 +9,10 @@ export interface StatsSnapshot {
   /** Requests answered inside $batch envelopes, by inner route and status. */
   batchItems: Record<string, Record<string, number>>;
   /**
-   * When each route (outer, or inner to a $batch) was first and last asked for (ms since the epoch), and how many
-   * of its requests were open at once at most (outer routes only): what overlaps what.
+   * When each route (outer, or inner to a $batch) was first and last asked for (ms since the epoch), when it last
+   * answered and how many of its requests were open at once at most (outer routes only): what overlaps what.
    */
-  timing: Record<string, { first: number; last: number; maxInFlight: number }>;
+  timing: Record<string, { first: number; last: number; lastAnswered: number; maxInFlight: number }>;
 }
 
 function bump(map: Record<string, Record<string, number>>, route: string, status: number): void {
@@ -29,9 +29,9 @@ export class EmulatorStats {
 
   #open = new Map<string, number>();
 
-  #seen(route: string): { first: number; last: number; maxInFlight: number } {
+  #seen(route: string): StatsSnapshot['timing'][string] {
     const now = Date.now();
-    const t = (this.#s.timing[route] ??= { first: now, last: now, maxInFlight: 0 });
+    const t = (this.#s.timing[route] ??= { first: now, last: now, lastAnswered: 0, maxInFlight: 0 });
     t.last = now;
     return t;
   }
@@ -46,6 +46,8 @@ export class EmulatorStats {
 
   ended(route: string): void {
     this.#open.set(route, Math.max(0, (this.#open.get(route) ?? 1) - 1));
+    const t = this.#s.timing[route];
+    if (t) t.lastAnswered = Date.now();
   }
 
   request(route: string, status: number): void {
