@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UnifiedDevice } from '../../src/correlate/model.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import type { DeviceFilter, DeviceListArgs, Store } from '../../src/store/types.js';
 import { generateDevices, makeDevice, makeRefresh } from './deviceFactory.js';
+import { useTempDir } from '../helpers/tempDir.js';
 
 /**
  * A dashboard sends the same reads over and over, and the store remembers what they cost (counts, parsed
@@ -113,14 +112,10 @@ describe('SQLite store asked the same thing again', () => {
 });
 
 describe('SQLite store shared by two connections', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'store-reads-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('store-reads-');
 
   it('answers from the snapshot the other connection saved', () => {
-    const file = join(dir, 'gateway.sqlite');
+    const file = join(dir(), 'gateway.sqlite');
     const reader = openSqliteStore(file);
     const writer = openSqliteStore(file);
     writer.saveSnapshot({ devices: firstFleet, iotAssets: [], macConflicts: [] }, makeRefresh('r1'));

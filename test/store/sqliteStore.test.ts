@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +7,7 @@ import { StoreInputError } from '../../src/store/errors.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import type { DeviceFilter, DeviceOrder, DevicePage, Store } from '../../src/store/types.js';
 import { generateDevices, makeDevice, makeRefresh } from './deviceFactory.js';
+import { useTempDir } from '../helpers/tempDir.js';
 
 /**
  * A small fleet with every trap the store must handle: a name tie and a lastSeen tie (written two ways), a
@@ -483,14 +482,10 @@ describe('SQLite store', () => {
 });
 
 describe('SQLite store on disk', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'store-test-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('store-test-');
 
   it('survives close and reopen', () => {
-    const file = join(dir, 'gateway.db');
+    const file = join(dir(), 'gateway.db');
     const first = openSqliteStore(file);
     first.saveSnapshot({ devices: fleet, iotAssets, macConflicts }, makeRefresh('r1'));
     first.setState('cursor', 'abc');
@@ -510,7 +505,7 @@ describe('SQLite store on disk', () => {
   });
 
   it('refuses a database written by a newer schema', () => {
-    const file = join(dir, 'future.db');
+    const file = join(dir(), 'future.db');
     openSqliteStore(file).close();
     const raw = new Database(file);
     raw.pragma('user_version = 99');

@@ -9,6 +9,7 @@ import { SCHEMA_VERSION, migrate } from '../../src/store/sqliteSchema.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import type { Store, SyncItemOutcome, SyncItemRecord, SyncRunRecord } from '../../src/store/types.js';
 import { generateDevices, makeDevice, makeRefresh } from './deviceFactory.js';
+import { useTempDir } from '../helpers/tempDir.js';
 
 function makeRun(id: string, overrides: Partial<SyncRunRecord> = {}): SyncRunRecord {
   return {
@@ -470,11 +471,7 @@ describe('Entra state', () => {
 });
 
 describe('migration from schema version 1', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'migration-test-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('migration-test-');
 
   const schemaOf = (db: Database.Database) =>
     db.prepare(`SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name`).all() as Array<{ name: string; type: string }>;
@@ -509,7 +506,7 @@ describe('migration from schema version 1', () => {
 
   it('adds the ledger and the Entra state, keeping the snapshot, refreshes, hydration and state', () => {
     expect(SCHEMA_VERSION).toBeGreaterThan(1);
-    const file = join(dir, 'gateway.db');
+    const file = join(dir(), 'gateway.db');
     const devices = generateDevices(500, 3);
     const first = openSqliteStore(file);
     first.saveSnapshot({ devices, iotAssets: [{ deviceid: '10.1.2.3', hostname: 'badge' }], macConflicts: [] }, makeRefresh('r1', { deviceCount: 500 }));
