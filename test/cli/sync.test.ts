@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSyncArgs, USAGE } from '../../src/cli/syncArgs.js';
 import { applyCommand, formatSummary, progressMilestone, renderProgress, runOutcome, type SyncRunView } from '../../src/cli/syncOutput.js';
-import { control } from '../helpers/embedded.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -250,8 +249,7 @@ describe('sync CLI against the gateway', () => {
   }, 30_000);
 
   it('a sync that fails exits 1 and prints the error', async () => {
-    const iot = control(gw.emulators!.iot.origin, gw.emulators!.settings.caFile);
-    await iot.faults({ rate503: 1 });
+    await gw.iot.faults({ rate503: 1 });
     try {
       const res = await runCli(['--url', url]);
       expect(res.code).toBe(1);
@@ -260,8 +258,7 @@ describe('sync CLI against the gateway', () => {
       expect(res.stdout).toContain('a source could not be read completely');
       expect(res.stderr).toMatch(/^sync: run \S+ FAILED: a source could not be read completely/m);
     } finally {
-      await iot.faults({ rate503: 0 });
-      await iot.close();
+      await gw.iot.faults({ rate503: 0 });
     }
   }, 120_000);
 });

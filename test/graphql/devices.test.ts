@@ -1,23 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { control } from '../helpers/embedded.js';
+import type { EmulatorControl } from '../helpers/embedded.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;
-let graph: ReturnType<typeof control>;
-let iot: ReturnType<typeof control>;
+let graph: EmulatorControl;
+let iot: EmulatorControl;
 
 const ATTRIBUTES = ['deviceName', 'osGroup', 'osVersion', 'ethernetMac', 'wifiMac', 'userEmail', 'entraDeviceId', 'enrollmentType', 'userPrincipalName', 'model', 'manufacturer', 'serialNumber'];
 const attributeSelection = ATTRIBUTES.map((a) => `${a} { value source observedAt }`).join(' ');
 
 beforeAll(async () => {
   gw = await startTestGateway({ size: 400, env: { GRAPH_CACHE_TTL: '0' } });
-  graph = control(gw.emulators!.graph.origin, gw.emulators!.settings.caFile);
-  iot = control(gw.emulators!.iot.origin, gw.emulators!.settings.caFile);
+  graph = gw.graph;
+  iot = gw.iot;
 });
 
 afterAll(async () => {
-  await graph?.close();
-  await iot?.close();
   await gw?.close();
 });
 
@@ -65,11 +63,10 @@ describe('devices: a dashboard page', () => {
     const cached = await startTestGateway({ size: 120 });
     const query = `{ devices(first: 30) { nodes { entra { id } intune { id } } } }`;
     await cached.gql(query);
-    const graphAgain = control(cached.emulators!.graph.origin, cached.emulators!.settings.caFile);
+    const graphAgain = cached.graph;
     await graphAgain.reset();
     const second = await cached.gql(query);
     const stats = await graphAgain.stats();
-    await graphAgain.close();
     await cached.close();
     expect(second.errors).toBeUndefined();
     expect(stats.total).toBe(0);

@@ -30,6 +30,8 @@ export function tenantOf(settings: EmulatorSettings, patch: Partial<TenantSettin
 }
 
 /** Talks to an emulator's `/_emulator/` control plane. */
+export type EmulatorControl = ReturnType<typeof control>;
+
 export function control(origin: string, caFile: string) {
   const dispatcher = createDispatcher({ extraCaFile: caFile });
   async function call<T>(method: string, route: string, body?: unknown): Promise<T> {

@@ -7,6 +7,7 @@ import { createApiKey } from '../../src/auth/apiKeys.js';
 import { loadConfig } from '../../src/config.js';
 import { generateFleet } from '../../src/emulators/fleet/generate.js';
 import { startGateway, type Gateway, type StartOptions } from '../../src/server.js';
+import { control, type EmulatorControl } from './embedded.js';
 
 export interface GraphqlResponse<T = Record<string, any>> {
   status: number;
@@ -26,6 +27,9 @@ export interface TestGateway extends Gateway {
   authHeaders: Record<string, string>;
   /** Every log line the gateway wrote, parsed. */
   logs: Array<Record<string, unknown>>;
+  /** The embedded Graph and IoT Security emulators' control planes (stats, faults, reset, truth); closed by close(). */
+  graph: EmulatorControl;
+  iot: EmulatorControl;
 }
 
 /**
@@ -53,11 +57,17 @@ export async function startTestGateway(
     emulators: { fleet, limits: { intune: { limit: 20_000, windowMs: 20_000 }, intuneTenant: { limit: 40_000, windowMs: 20_000 } }, ...options.start?.emulators },
     sources: { graphLimits: { intune: { limit: 18_000, windowMs: 20_000 } }, ...options.start?.sources },
   });
+  const emulators = gateway.emulators;
+  if (!emulators) throw new Error('startTestGateway: the gateway started without its embedded emulators');
+  const graph = control(emulators.graph.origin, emulators.settings.caFile);
+  const iot = control(emulators.iot.origin, emulators.settings.caFile);
   const operatorKey = createApiKey(gateway.store, { name: 'test-operator', role: 'operator' }).key;
   const authHeaders = { 'x-api-key': operatorKey };
   return {
     ...gateway,
     logs,
+    graph,
+    iot,
     operatorKey,
     authHeaders,
     async gql(query, variables, headers) {
@@ -70,6 +80,7 @@ export async function startTestGateway(
       return { ...body, status: res.status } as never;
     },
     close: async () => {
+      await Promise.all([graph.close(), iot.close()]);
       await gateway.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

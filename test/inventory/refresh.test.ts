@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetTruth } from '../../src/emulators/fleet/types.js';
 import { allDevices } from '../../src/store/allDevices.js';
 import { scoreCorrelation } from '../correlate/score.js';
-import { control, count } from '../helpers/embedded.js';
+import { count, type EmulatorControl } from '../helpers/embedded.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 describe('inventory refresh: correlation scored against the emulators ground truth', () => {
   for (const [seed, size] of [[1, 2000], [42, 1000]] as const) {
     it(`makes no false merge and matches at least 99% of the matchable devices (seed ${seed}, ${size} machines)`, async () => {
       const gw = await startTestGateway({ seed, size });
-      const graph = control(gw.emulators!.graph.origin, gw.emulators!.settings.caFile);
+      const graph = gw.graph;
       try {
         const truth = await graph.truth<FleetTruth>();
         const score = scoreCorrelation(allDevices(gw.store), truth);
@@ -18,7 +18,6 @@ describe('inventory refresh: correlation scored against the emulators ground tru
         expect(score.recall).toBeGreaterThanOrEqual(0.99);
         expect(score.withoutReason).toEqual([]);
       } finally {
-        await graph.close();
         await gw.close();
       }
     });
@@ -27,18 +26,16 @@ describe('inventory refresh: correlation scored against the emulators ground tru
 
 describe('inventory refresh', () => {
   let gw: TestGateway;
-  let graph: ReturnType<typeof control>;
-  let iot: ReturnType<typeof control>;
+  let graph: EmulatorControl;
+  let iot: EmulatorControl;
 
   beforeAll(async () => {
     gw = await startTestGateway({ size: 250 });
-    graph = control(gw.emulators!.graph.origin, gw.emulators!.settings.caFile);
-    iot = control(gw.emulators!.iot.origin, gw.emulators!.settings.caFile);
+    graph = gw.graph;
+    iot = gw.iot;
   });
 
   afterAll(async () => {
-    await graph?.close();
-    await iot?.close();
     await gw?.close();
   });
 
@@ -90,13 +87,12 @@ describe('operations', () => {
   it('hydrates each Intune LIST page as it arrives, before the last page has been answered', async () => {
     // 40 ms a request, as on a network, so that "before" is a matter of round trips rather than of scheduling.
     const slow = await startTestGateway({ size: 2000, start: { emulators: { faults: { graph: { latencyMs: 40 } } } } });
-    const slowGraph = control(slow.emulators!.graph.origin, slow.emulators!.settings.caFile);
+    const slowGraph = slow.graph;
     try {
       const stats = await slowGraph.stats();
       expect(count(stats.requests, /^GET \/v1\.0\/deviceManagement\/managedDevices$/)).toBeGreaterThan(1);
       expect(stats.timing['POST /v1.0/$batch']!.first).toBeLessThan(stats.timing['GET /v1.0/deviceManagement/managedDevices']!.lastAnswered);
     } finally {
-      await slowGraph.close();
       await slow.close();
     }
   });

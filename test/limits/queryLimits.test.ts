@@ -2,7 +2,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_CSP } from '../../src/http/playground.js';
-import { control } from '../helpers/embedded.js';
+import type { EmulatorControl } from '../helpers/embedded.js';
 import { startTestGateway, type GraphqlResponse, type TestGateway } from '../helpers/gateway.js';
 
 /**
@@ -16,8 +16,8 @@ import { startTestGateway, type GraphqlResponse, type TestGateway } from '../hel
 
 let gw: TestGateway;
 let tight: TestGateway;
-let graph: ReturnType<typeof control>;
-let iot: ReturnType<typeof control>;
+let graph: EmulatorControl;
+let iot: EmulatorControl;
 
 beforeAll(async () => {
   [gw, tight] = await Promise.all([
@@ -33,13 +33,11 @@ beforeAll(async () => {
       },
     }),
   ]);
-  graph = control(tight.emulators!.graph.origin, tight.emulators!.settings.caFile);
-  iot = control(tight.emulators!.iot.origin, tight.emulators!.settings.caFile);
+  graph = tight.graph;
+  iot = tight.iot;
 });
 
 afterAll(async () => {
-  await graph?.close();
-  await iot?.close();
   await Promise.all([gw?.close(), tight?.close()]);
 });
 

@@ -1,6 +1,6 @@
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { control } from '../helpers/embedded.js';
+import type { EmulatorControl } from '../helpers/embedded.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { parsePrometheus, sum, type Sample } from './promText.js';
 
@@ -12,8 +12,8 @@ import { parsePrometheus, sum, type Sample } from './promText.js';
 
 let gw: TestGateway;
 let separate: TestGateway;
-let graph: ReturnType<typeof control>;
-let iot: ReturnType<typeof control>;
+let graph: EmulatorControl;
+let iot: EmulatorControl;
 
 beforeAll(async () => {
   [gw, separate] = await Promise.all([
@@ -21,13 +21,11 @@ beforeAll(async () => {
     startTestGateway({ size: 300, start: { sources: { iotLimits: { other: { limit: 600, windowMs: 6_000 } } } } }),
     startTestGateway({ size: 120, env: { METRICS_PORT: '0' } }),
   ]);
-  graph = control(gw.emulators!.graph.origin, gw.emulators!.settings.caFile);
-  iot = control(gw.emulators!.iot.origin, gw.emulators!.settings.caFile);
+  graph = gw.graph;
+  iot = gw.iot;
 });
 
 afterAll(async () => {
-  await graph?.close();
-  await iot?.close();
   await Promise.all([gw?.close(), separate?.close()]);
 });
 

@@ -1,18 +1,17 @@
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { control, count } from '../helpers/embedded.js';
+import { count, type EmulatorControl } from '../helpers/embedded.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;
-let iot: ReturnType<typeof control>;
+let iot: EmulatorControl;
 
 beforeAll(async () => {
   gw = await startTestGateway({ size: 100 });
-  iot = control(gw.emulators!.iot.origin, gw.emulators!.settings.caFile);
+  iot = gw.iot;
 });
 
 afterAll(async () => {
-  await iot?.close();
   await gw?.close();
 });
 

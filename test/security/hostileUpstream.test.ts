@@ -1,21 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fetch } from 'undici';
-import { control, count } from '../helpers/embedded.js';
+import { count, type EmulatorControl } from '../helpers/embedded.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;
-let graph: ReturnType<typeof control>;
-let iot: ReturnType<typeof control>;
+let graph: EmulatorControl;
+let iot: EmulatorControl;
 
 beforeAll(async () => {
   gw = await startTestGateway({ size: 150, env: { GRAPH_CACHE_TTL: '0' } });
-  graph = control(gw.emulators!.graph.origin, gw.emulators!.settings.caFile);
-  iot = control(gw.emulators!.iot.origin, gw.emulators!.settings.caFile);
+  graph = gw.graph;
+  iot = gw.iot;
 });
 
 afterAll(async () => {
-  await graph?.close();
-  await iot?.close();
   await gw?.close();
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetTruth } from '../../src/emulators/fleet/types.js';
-import { control, count } from '../helpers/embedded.js';
+import { count, type EmulatorControl } from '../helpers/embedded.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { enrichmentView, readIotInventory } from './helpers.js';
 
@@ -16,20 +16,18 @@ async function sync(gw: TestGateway, input: Record<string, unknown> = {}) {
 
 describe('syncDevices on the embedded default', () => {
   let gw: TestGateway;
-  let iot: ReturnType<typeof control>;
-  let graph: ReturnType<typeof control>;
+  let iot: EmulatorControl;
+  let graph: EmulatorControl;
   let truth: FleetTruth;
 
   beforeAll(async () => {
     gw = await startTestGateway({ size: 400, env: { SYNC_CHUNK_SIZE: '50' } });
-    iot = control(gw.emulators!.iot.origin, gw.emulators!.settings.caFile);
-    graph = control(gw.emulators!.graph.origin, gw.emulators!.settings.caFile);
+    iot = gw.iot;
+    graph = gw.graph;
     truth = await graph.truth<FleetTruth>();
   });
 
   afterAll(async () => {
-    await iot?.close();
-    await graph?.close();
     await gw?.close();
   });
 
