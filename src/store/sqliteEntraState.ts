@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EntraDevice } from '../sources/entra/types.js';
+import { replaceDocuments } from './sqliteDocumentTable.js';
 import type { Snapshot } from './types.js';
 
 export type EntraState = NonNullable<Snapshot['entra']>;
@@ -9,11 +10,8 @@ export type EntraState = NonNullable<Snapshot['entra']>;
  * opens none of its own), so the deltaLink advances only with a snapshot that used it.
  */
 export function openEntraState(db: Database.Database): { save(state: EntraState): void; get(): EntraState | null } {
+  const writeDevices = replaceDocuments<EntraDevice>(db, 'entra_devices', 'id');
   const statements = {
-    ids: db.prepare('SELECT id FROM entra_devices').pluck(),
-    // Rewrites a row only when the device changed: between two rounds most of a directory does not.
-    upsertDevice: db.prepare('INSERT INTO entra_devices (id, json) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json WHERE json IS NOT excluded.json'),
-    deleteDevice: db.prepare('DELETE FROM entra_devices WHERE id = ?'),
     saveDeltaLink: db.prepare(
       `INSERT INTO entra_delta (id, delta_link, saved_at) VALUES (1, ?, ?)
        ON CONFLICT (id) DO UPDATE SET delta_link = excluded.delta_link, saved_at = excluded.saved_at`,
@@ -24,12 +22,7 @@ export function openEntraState(db: Database.Database): { save(state: EntraState)
   return {
     save: (state) => {
       if (!db.inTransaction) throw new Error('store: Entra state is saved only inside the snapshot transaction');
-      const gone = new Set(statements.ids.all() as string[]);
-      for (const device of state.devices) {
-        statements.upsertDevice.run(device.id, JSON.stringify(device));
-        gone.delete(device.id);
-      }
-      for (const id of gone) statements.deleteDevice.run(id);
+      writeDevices(state.devices, (device) => device.id);
       statements.saveDeltaLink.run(state.deltaLink, new Date().toISOString());
     },
     // Both reads in one transaction, so that a snapshot saved by another process in between cannot pair one

@@ -8,6 +8,7 @@ import { StoreInputError } from './errors.js';
 import { listDevicePage } from './sqliteDevicePages.js';
 import { openApiKeys } from './sqliteApiKeys.js';
 import { openEntraState } from './sqliteEntraState.js';
+import { replaceDocuments } from './sqliteDocumentTable.js';
 import { openSnapshotWriter } from './sqliteSnapshotWriter.js';
 import { migrate } from './sqliteSchema.js';
 import { openSyncLedger } from './sqliteSyncLedger.js';
@@ -43,11 +44,7 @@ export function openSqliteStore(file: string): Store {
   migrate(db);
 
   const statements = {
-    iotAssetIds: db.prepare('SELECT deviceid FROM iot_assets').pluck(),
-    deleteIotAsset: db.prepare('DELETE FROM iot_assets WHERE deviceid = ?'),
     clearMacConflicts: db.prepare('DELETE FROM mac_conflicts'),
-    // Rewrites a row only when the asset changed, as for devices (sqliteSnapshotWriter.ts).
-    upsertIotAsset: db.prepare('INSERT INTO iot_assets (deviceid, json) VALUES (?, ?) ON CONFLICT (deviceid) DO UPDATE SET json = excluded.json WHERE json IS NOT excluded.json'),
     insertMacConflict: db.prepare('INSERT INTO mac_conflicts (mac, json) VALUES (?, ?)'),
     saveSnapshotRow: db.prepare(
       `INSERT INTO snapshot (id, refresh_id, saved_at, stats) VALUES (1, ?, ?, ?)
@@ -97,18 +94,14 @@ export function openSqliteStore(file: string): Store {
   const entraState = openEntraState(db);
 
   const snapshotWriter = openSnapshotWriter(db);
+  const writeIotAssets = replaceDocuments<IotAsset>(db, 'iot_assets', 'deviceid');
 
   const replaceSnapshot = db.transaction((snapshot: Snapshot, refresh: RefreshRecord) => {
     const written = snapshotWriter.writeDevices(snapshot.devices);
     statements.clearMacConflicts.run();
     // A snapshot without Entra state keeps the saved one: the delta round that wrote it is still the latest.
     if (snapshot.entra !== undefined) entraState.save(snapshot.entra);
-    const goneAssets = new Set(statements.iotAssetIds.all() as string[]);
-    for (const asset of snapshot.iotAssets) {
-      statements.upsertIotAsset.run(asset.deviceid, JSON.stringify(asset));
-      goneAssets.delete(asset.deviceid);
-    }
-    for (const deviceid of goneAssets) statements.deleteIotAsset.run(deviceid);
+    writeIotAssets(snapshot.iotAssets, (asset) => asset.deviceid);
     for (const conflict of snapshot.macConflicts) statements.insertMacConflict.run(conflict.mac, JSON.stringify(conflict));
     const stats = queryDeviceStats(db, { conditions: [], params: [] });
     statements.saveSnapshotRow.run(refresh.id, new Date().toISOString(), JSON.stringify(stats));
