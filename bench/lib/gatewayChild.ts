@@ -13,6 +13,7 @@ import type { EmulatorSettings } from '../../src/emulators/start.js';
 import { startGateway, type Gateway } from '../../src/server.js';
 import type { GraphCallEvent } from '../../src/sources/graph/graphClient.js';
 import type { RefreshRecord, SyncRunRecord } from '../../src/store/types.js';
+import { gatewayBudgets } from './bounds.js';
 import { ownMemory, type Memory } from './rss.js';
 
 // As `npm start` runs the gateway (src/main.ts).
@@ -154,7 +155,7 @@ function spanOf(events: Array<GraphCallEvent & { end: number }>, test: (e: Graph
 }
 
 async function start(args: StartArgs): Promise<StartResult> {
-  const w = (ms: number): number => Math.max(1, Math.round(ms / args.timeScale));
+  const budgets = gatewayBudgets(args.timeScale);
   const config = loadConfig({
     ...(args.settings as unknown as Record<string, string>),
     DATA_DIR: args.dataDir,
@@ -169,10 +170,9 @@ async function start(args: StartArgs): Promise<StartResult> {
   gateway = await startGateway(config, {
     loopbackOnly: true,
     sources: {
-      // The gateway's own defaults (90% of Intune's 2000 / 20 s, 7000 of the directory's 8000 / 10 s; IoT's
-      // published 60 list and 180 other calls a minute), every window divided by the time scale.
-      graphLimits: { intune: { limit: 2000, windowMs: w(20_000) }, directory: { limit: 7000, windowMs: w(10_000) } },
-      iotLimits: { list: { limit: 60, windowMs: w(60_000) }, other: { limit: 180, windowMs: w(60_000) } },
+      // The gateway's own defaults, every window divided by the time scale (bounds.ts).
+      graphLimits: { intune: budgets.intune, directory: budgets.directory },
+      iotLimits: { list: budgets.iotList, other: budgets.iotOther },
       onGraphCall: (event) => recording?.events.push({ ...event, end: performance.now() }),
     },
   });
