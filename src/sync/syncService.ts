@@ -8,6 +8,7 @@ import { allDevices } from '../store/allDevices.js';
 import type { DeviceFilter, Store, SyncItemRecord, SyncRunRecord } from '../store/types.js';
 import type { IotAttributeMapping } from './mapping.js';
 import { planSync, toBulkItem, type PlanDevice, type PlanItem } from './plan.js';
+import { forEachInFlight } from '../inFlight.js';
 
 export interface SyncRequest {
   dryRun: boolean;
@@ -184,26 +185,21 @@ export class SyncService {
       for (let i = 0; i < writes.length; i += settings.chunkSize) chunks.push(writes.slice(i, i + settings.chunkSize));
       let applied = 0;
       let failed = 0;
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < chunks.length) {
-          const chunk = chunks[next++]!;
-          let outcome: { outcome: 'applied' | 'failed'; error: string | null };
-          try {
-            iotWrites++;
-            await sources.iot.bulkUpdate(chunk.map((w) => toBulkItem(w.item)), { updateSource: settings.mapping.updateSource });
-            outcome = { outcome: 'applied', error: null };
-            applied += chunk.length;
-          } catch (err) {
-            outcome = { outcome: 'failed', error: message(err) };
-            failed += chunk.length;
-            run.errors.push(`bulkUpdate of ${chunk.length} items failed: ${message(err)}`);
-          }
-          store.updateSyncItemOutcomes(run.id, chunk.map((w) => ({ seq: w.seq, ...outcome })));
-          update({ progress: { done: applied + failed, total: writes.length }, outcomes: { applied, failed } });
+      await forEachInFlight(chunks, settings.writesInFlight, async (chunk) => {
+        let outcome: { outcome: 'applied' | 'failed'; error: string | null };
+        try {
+          iotWrites++;
+          await sources.iot.bulkUpdate(chunk.map((w) => toBulkItem(w.item)), { updateSource: settings.mapping.updateSource });
+          outcome = { outcome: 'applied', error: null };
+          applied += chunk.length;
+        } catch (err) {
+          outcome = { outcome: 'failed', error: message(err) };
+          failed += chunk.length;
+          run.errors.push(`bulkUpdate of ${chunk.length} items failed: ${message(err)}`);
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(settings.writesInFlight, chunks.length) }, worker));
+        store.updateSyncItemOutcomes(run.id, chunk.map((w) => ({ seq: w.seq, ...outcome })));
+        update({ progress: { done: applied + failed, total: writes.length }, outcomes: { applied, failed } });
+      });
       const finished = update({ status: failed === 0 ? 'succeeded' : 'failed', phase: 'done', finishedAt: new Date().toISOString() });
       logger.info({ run: run.id, counts: run.counts, applied, failed, upstream: run.upstream }, 'sync finished');
       return finished;

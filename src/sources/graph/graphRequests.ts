@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Graph } from './graphClient.js';
 import { retryAfterMs, sourceOf, statusError, toSourceError } from './graphErrors.js';
 import { UpstreamDataError } from '../errors.js';
+import { forEachInFlight } from '../../inFlight.js';
 
 export async function graphGet<T>(graph: Graph, path: string, headers: Record<string, string> = {}): Promise<T> {
   try {
@@ -84,24 +85,19 @@ export async function graphBatch(
     const retry: BatchItemRequest[] = [];
     let waitMs = 0;
     const byId = new Map(pending.map((r) => [r.id, r]));
-    let cursor = 0;
-    const worker = async (): Promise<void> => {
-      while (cursor < chunks.length) {
-        const chunk = chunks[cursor++]!;
-        for (const answer of await postBatch(graph, chunk)) {
-          const original = byId.get(answer.id);
-          if (!original) continue; // an id we did not send: ignore rather than trust it
-          if (answer.status === 429) graph.throttledBatchItems[/deviceManagement\//i.test(original.url) ? 'intune' : 'entra']++;
-          if (RETRYABLE.has(answer.status) && round < maxRounds) {
-            retry.push(original);
-            waitMs = Math.max(waitMs, retryAfterMs(answer.headers) ?? 0);
-          } else {
-            results.set(answer.id, answer);
-          }
+    await forEachInFlight(chunks, concurrency, async (chunk) => {
+      for (const answer of await postBatch(graph, chunk)) {
+        const original = byId.get(answer.id);
+        if (!original) continue; // an id we did not send: ignore rather than trust it
+        if (answer.status === 429) graph.throttledBatchItems[/deviceManagement\//i.test(original.url) ? 'intune' : 'entra']++;
+        if (RETRYABLE.has(answer.status) && round < maxRounds) {
+          retry.push(original);
+          waitMs = Math.max(waitMs, retryAfterMs(answer.headers) ?? 0);
+        } else {
+          results.set(answer.id, answer);
         }
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+    });
 
     if (retry.length > 0) {
       // No Retry-After on an item (a 503 from a backend) still deserves a pause that grows each round.
