@@ -19,14 +19,17 @@ const dashboardPage: DeviceListArgs = {
 };
 const dashboardFilter: DeviceFilter = dashboardPage.filter!;
 
-/** What a dashboard shows: the page's ids and names, its count, and the breakdown of the same filter. */
+/** What a dashboard shows: the page's ids and names, its count, the next page, and the breakdown of the same filter. */
 function dashboard(store: Store) {
   const page = store.listDevices(dashboardPage);
+  const next = store.listDevices({ ...dashboardPage, after: page.endCursor });
   return {
     ids: page.devices.map((d) => d.id),
     names: page.devices.map((d) => d.attributes.deviceName.value),
     totalCount: page.totalCount,
     hasNextPage: page.hasNextPage,
+    nextIds: next.devices.map((d) => d.id),
+    nextHasPreviousPage: next.hasPreviousPage,
     stats: store.deviceStats(dashboardFilter),
   };
 }
@@ -64,6 +67,8 @@ describe('SQLite store asked the same thing again', () => {
     const after = dashboard(store);
     expect(after).toEqual(dashboardOf(secondFleet));
     expect(after.ids[0]).toBe('entra:newcomer');
+    expect(after.nextIds.length).toBeGreaterThan(0);
+    expect(after.nextHasPreviousPage).toBe(true);
   });
 
   it('keeps answering from the last snapshot when a save fails half-way or at its very end', () => {
