@@ -36,7 +36,7 @@ process.once('exit', () => {
 });
 
 export async function startEmulatorProcess(options: EmulatorOptions): Promise<EmulatorProcess> {
-  const args = ['--import', 'tsx', 'src/emulators/cli.ts'];
+  const args = [...(process.env.BENCH_EMULATOR_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []), '--import', 'tsx', 'src/emulators/cli.ts'];
   args.push('--size', String(options.size), '--seed', String(options.seed), '--time-scale', String(options.timeScale));
   args.push('--latency', String(options.latencyMs), '--jitter', String(options.jitterMs));
   const child: ChildProcess = spawn(process.execPath, args, {

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { Client, GraphError, PageIterator, type PageCollection } from '@microsoft/microsoft-graph-client';
 import { fetch, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -215,6 +216,30 @@ describe('authentication and permissions', () => {
     const error = await graphClient(expired).api('/devices').get().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphError);
     expect(error).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
+  });
+
+  it('refuses a token it accepted before, once the token has expired or its signing key is retired', async () => {
+    const shortLived = await authority.issue(FULL_APP, { lifetimeSeconds: 1 });
+    expect((await call('/v1.0/devices?$top=1', { token: shortLived.token })).status).toBe(200);
+    const { exp } = decodeJwt(shortLived.token);
+    await new Promise((resolve) => setTimeout(resolve, exp! * 1000 - Date.now() + 50));
+    const expired = await call('/v1.0/devices?$top=1', { token: shortLived.token });
+    expect(expired.status).toBe(401);
+    expect(expired.body.error.message).toBe('Lifetime validation failed, the token is expired.');
+
+    const accepted = tokens[FULL_APP]!;
+    expect((await call('/v1.0/devices?$top=1', { token: accepted })).status).toBe(200);
+    authority.rotateSigningKey({ retirePrevious: true });
+    try {
+      // Inside a $batch too: its items are authenticated with the envelope's token.
+      const batch = await call('/v1.0/$batch', { method: 'POST', token: accepted, body: { requests: [{ id: '1', method: 'GET', url: '/devices?$top=1' }] } });
+      expect(batch.status).toBe(401);
+      expect((await call('/v1.0/devices?$top=1', { token: accepted })).status).toBe(401);
+    } finally {
+      // The other tests use tokens signed with the key now in force.
+      for (const app of [FULL_APP, DEVICE_ONLY_APP, NO_ROLES_APP]) tokens[app] = (await authority.issue(app)).token;
+    }
+    expect((await call('/v1.0/devices?$top=1')).status).toBe(200);
   });
 
   it('sends Graph headers on every answer and echoes client-request-id', async () => {

@@ -121,6 +121,12 @@ export class TokenAuthority {
   /** Every key the JWKS lists: the signing one and those it replaced (Entra keeps a rotated key published). */
   #published: SigningKey[];
   #verifyKeys: ReturnType<typeof createLocalJWKSet>;
+  /**
+   * Tokens whose signature, issuer and audience already checked out, with their claims. A $batch envelope's twenty
+   * items are each authenticated with the envelope's token, and an RSA verification each made the emulator, not the
+   * throttling, decide how fast a burst of envelopes was answered. The lifetime is still checked on every use.
+   */
+  readonly #verified = new Map<string, AppTokenClaims>();
   /** Where the login emulator listens: the host of v2 issuers, as the OpenID metadata names it. */
   #loginOrigin = 'https://login.microsoftonline.com';
   readonly #initialLifetime: number;
@@ -161,6 +167,8 @@ export class TokenAuthority {
     this.#signing = newSigningKey();
     this.#published = options.retirePrevious ? [this.#signing] : [this.#signing, ...this.#published];
     this.#verifyKeys = createLocalJWKSet(this.jwks());
+    // A retired key's tokens must stop verifying at once.
+    this.#verified.clear();
     return this.#signing.kid;
   }
 
@@ -269,11 +277,17 @@ export class TokenAuthority {
   /** Validates a bearer token the way Graph's front door does: signature and issuer, then lifetime, then audience. */
   async verify(token?: string): Promise<VerifyResult> {
     if (!token) return { ok: false, reason: 'empty' };
+    const known = this.#verified.get(token);
+    if (known) return known.exp > Math.floor(Date.now() / 1000) ? { ok: true, claims: known } : { ok: false, reason: 'expired' };
     try {
       const { payload } = await jwtVerify(token, this.#verifyKeys, { algorithms: ['RS256'], issuer: this.issuer });
       const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
       if (!audiences.some((a) => a !== undefined && GRAPH_AUDIENCES.has(a))) return { ok: false, reason: 'audience' };
-      return { ok: true, claims: payload as unknown as AppTokenClaims };
+      const claims = payload as unknown as AppTokenClaims;
+      // A client holds a handful of tokens at a time; a test that mints thousands only costs a fresh check.
+      if (this.#verified.size >= 1_000) this.#verified.clear();
+      this.#verified.set(token, claims);
+      return { ok: true, claims };
     } catch (e) {
       if (e instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
       return { ok: false, reason: 'invalid' };
