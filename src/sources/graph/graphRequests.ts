@@ -72,9 +72,10 @@ export async function graphBatch(
   if (requests.some((r) => /^\/?v1\.0\//i.test(r.url))) throw new Error('graphBatch: urls are relative to the version; drop the /v1.0 prefix');
 
   const maxRounds = options.maxRounds ?? 8;
-  // Ten envelopes (200 GETs) at once: a dashboard page of 100 devices is one round trip, and the tail of a
-  // refresh's hydration leaves in one round trip when its window opens. The pacer still holds the rate.
-  const concurrency = options.concurrency ?? 10;
+  // Fifty envelopes (1,000 GETs, one Intune LIST page) at once: a dashboard page is one round trip, and a page's
+  // hydration leaves together when its window opens instead of in rounds, which the next window would repeat
+  // (slots free when their answers arrive). The pacer still holds the rate.
+  const concurrency = options.concurrency ?? 50;
   const results = new Map<string, BatchItemResponse>();
   let pending = requests;
 

@@ -11,7 +11,9 @@ import { Agent, type Dispatcher } from 'undici';
 export function createDispatcher(options: { extraCaFile?: string | undefined; extraCaPem?: string | undefined; connections?: number } = {}): Dispatcher {
   const extra = options.extraCaPem ?? (options.extraCaFile ? readFileSync(options.extraCaFile, 'utf8') : undefined);
   return new Agent({
-    connections: options.connections ?? 32,
+    // Per origin. A refresh's hydration has up to 100 $batch envelopes in flight (its budget's worth); fewer
+    // sockets would queue them here and spread each window's requests over several round trips.
+    connections: options.connections ?? 128,
     keepAliveTimeout: 4_000,
     // One secure context for every connection: given `ca` instead, each new connection parsed the 140-odd public
     // roots again, 10–30 ms of CPU a time, and a sync that opens dozens of connections at once stalled on it.
