@@ -337,7 +337,7 @@ export function loadConfig(env: Env = process.env): Readonly<GatewayConfig> {
       intervalMs: duration(env, 'SYNC_INTERVAL', 0, problems),
       mapping: DEFAULT_MAPPING,
       chunkSize: wholeNumber(env, 'SYNC_CHUNK_SIZE', 200, problems, 1),
-      writesInFlight: wholeNumber(env, 'SYNC_WRITES_IN_FLIGHT', 4, problems, 1, 16),
+      writesInFlight: wholeNumber(env, 'SYNC_WRITES_IN_FLIGHT', 8, problems, 1, 16),
       staleAfterMs: duration(env, 'SYNC_STALE_AFTER', 60 * 86_400_000, problems),
     },
   };

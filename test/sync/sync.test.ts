@@ -94,10 +94,10 @@ describe('syncDevices on the embedded default', () => {
     expect(after).toEqual(expected);
     const stats = await iot.stats();
     expect(count(stats.requests, /bulkUpdate/, /^200$/)).toBe(Math.ceil(applied.applied / 50));
-    // Several calls in flight at once (SYNC_WRITES_IN_FLIGHT, 4 by default), none of them throttled.
+    // Several calls in flight at once (SYNC_WRITES_IN_FLIGHT, 8 by default), none of them throttled.
     const bulkUpdate = Object.entries(stats.timing).find(([route]) => /bulkUpdate/.test(route))![1];
     expect(bulkUpdate.maxInFlight).toBeGreaterThan(1);
-    expect(bulkUpdate.maxInFlight).toBeLessThanOrEqual(4);
+    expect(bulkUpdate.maxInFlight).toBeLessThanOrEqual(8);
     expect(stats.throttled).toBe(0);
   });
 
