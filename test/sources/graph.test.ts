@@ -54,6 +54,25 @@ describe('Graph client: tokens', () => {
     expect(page.value).toHaveLength(2);
   });
 
+  it('reuses a token while plenty of its lifetime remains, and asks again for one close to its end', async () => {
+    const provider = () => createSources(tenantOf(emulators.settings), { extraCaFile: emulators.settings.caFile });
+    const longLived = provider();
+    const first = await longLived.graph.tokenProvider.getAccessToken();
+    expect(await longLived.graph.tokenProvider.getAccessToken()).toBe(first);
+    await longLived.close();
+
+    // Under msal's five minutes of renewal margin from the start: every call gets a token minted for it.
+    emulators.authority.setTokenLifetime(200);
+    const shortLived = provider();
+    try {
+      const tokens = [await shortLived.graph.tokenProvider.getAccessToken(), await shortLived.graph.tokenProvider.getAccessToken()];
+      expect(new Set(tokens).size).toBe(2);
+    } finally {
+      emulators.authority.resetTokenLifetime();
+      await shortLived.close();
+    }
+  });
+
   it('maps Graph refusing an expired token to an AuthError with InvalidAuthenticationToken', async () => {
     const { token: expired } = await emulators.authority.issue(emulators.settings.AZURE_CLIENT_ID, { lifetimeSeconds: -60 });
     const dispatcher = createDispatcher({ extraCaFile: emulators.settings.caFile });
@@ -73,6 +92,20 @@ describe('Graph client: reading the directory and Intune', () => {
     expect(new Set(devices.map((d) => d.id)).size).toBe(devices.length);
     const stats = await graphControl.stats();
     expect(count(stats.requests, /^GET \/v1\.0\/devices$/)).toBe(Math.ceil(devices.length / 999));
+  });
+
+  it('asks for the next page while the caller still works on the current one, and leaves nothing in flight when it stops', async () => {
+    const listRequests = async () => count((await graphControl.stats()).requests, /^GET \/v1\.0\/devices$/);
+    const pages = sources.entra.listDevices();
+    const first = await pages.next();
+    expect(first.value).toHaveLength(999);
+    // The caller has not asked for page 2, and Graph already has its request.
+    await expect.poll(listRequests).toBe(2);
+    await pages.return(undefined);
+    expect(await listRequests()).toBe(2);
+    const { timing } = await graphControl.stats();
+    const route = Object.entries(timing).find(([r]) => /^GET \/v1\.0\/devices$/.test(r))![1];
+    expect(route.lastAnswered).toBeGreaterThanOrEqual(route.last);
   });
 
   it('gets ethernetMacAddress null from LIST, and the real values through batched GETs with $select', async () => {

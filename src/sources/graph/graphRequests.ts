@@ -22,21 +22,38 @@ interface Page<T> {
 /**
  * Every page of a collection, following `@odata.nextLink` as the opaque absolute URL it is. The last page's
  * `@odata.deltaLink`, if any, is handed to `onDeltaLink` so delta callers can persist it.
+ *
+ * The next page is asked for before this one is handed over, so what the caller does with a page (start its
+ * hydration, say: 50 $batch envelopes to prepare) overlaps the next page's round trip instead of delaying it.
  */
 export async function* graphPages<T>(
   graph: Graph,
   path: string,
   options: { headers?: Record<string, string>; onDeltaLink?: (link: string) => void } = {},
 ): AsyncGenerator<T[]> {
-  let next: string | undefined = path;
-  while (next) {
-    const page: Page<T> = await graphGet<Page<T>>(graph, next, options.headers);
-    if (!Array.isArray(page.value)) {
-      throw new UpstreamDataError(sourceOf(path), `${sourceOf(path)}: GET ${path} answered a page without a "value" array`, { method: 'GET', path });
+  const read = (url: string): Promise<Page<T>> => {
+    const page = graphGet<Page<T>>(graph, url, options.headers);
+    // Awaited on the next turn of the loop; a caller that stops first must not leave it unhandled.
+    page.catch(() => undefined);
+    return page;
+  };
+  let pending: Promise<Page<T>> | null = read(path);
+  try {
+    while (pending) {
+      const page: Page<T> = await pending;
+      pending = null;
+      if (!Array.isArray(page.value)) {
+        throw new UpstreamDataError(sourceOf(path), `${sourceOf(path)}: GET ${path} answered a page without a "value" array`, { method: 'GET', path });
+      }
+      const next = page['@odata.nextLink'];
+      if (next) pending = read(next);
+      else if (page['@odata.deltaLink']) options.onDeltaLink?.(page['@odata.deltaLink']);
+      yield page.value;
     }
-    yield page.value;
-    next = page['@odata.nextLink'];
-    if (!next && page['@odata.deltaLink']) options.onDeltaLink?.(page['@odata.deltaLink']);
+  } finally {
+    // Stopped early: the page asked for ahead is still answered before the caller goes on, so no request of a
+    // finished read is left in flight.
+    await pending?.catch(() => undefined);
   }
 }
 
