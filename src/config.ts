@@ -69,6 +69,8 @@ export interface GatewayConfig {
   refreshIntervalMs: number;
   /** The shared cache of live Graph reads behind the Device sections. */
   graphCache: { max: number; ttlMs: number };
+  /** Bytes of snapshot-only query answers kept until the store is next written (0: none). */
+  answerCacheBytes: number;
   /** `attribute=source,source;…` overrides of the default attribute precedence (intune, entra, iot). */
   attributePrecedence: string | undefined;
   /** The embedded emulators' fleet. */
@@ -328,6 +330,7 @@ export function loadConfig(env: Env = process.env): Readonly<GatewayConfig> {
     logLevel,
     refreshIntervalMs: duration(env, 'REFRESH_INTERVAL', 15 * 60_000, problems),
     graphCache: { max: wholeNumber(env, 'GRAPH_CACHE_MAX', 10_000, problems, 1), ttlMs: duration(env, 'GRAPH_CACHE_TTL', 60_000, problems) },
+    answerCacheBytes: wholeNumber(env, 'ANSWER_CACHE_MB', 64, problems, 0, 4096) * 2 ** 20,
     attributePrecedence: value(env, 'ATTRIBUTE_PRECEDENCE'),
     embeddedFleet: { seed: wholeNumber(env, 'EMBEDDED_FLEET_SEED', 1, problems), size: wholeNumber(env, 'EMBEDDED_FLEET_SIZE', 2000, problems) },
     limits: Object.freeze(queryLimits(env, problems)),

@@ -13,6 +13,7 @@ import type { GatewayContext } from './context.js';
 import { parsePrecedence } from './correlate/precedence.js';
 import { startEmulators, tenantSettingsOf, type RunningEmulators, type StartEmulatorsOptions } from './emulators/start.js';
 import { formatError, GatewayErrorCode } from './errors.js';
+import { answerCachePlugin } from './http/answerCache.js';
 import { handleGraphql } from './http/graphqlHandler.js';
 import { PLAYGROUND_CSP, renderPlayground } from './http/playground.js';
 import { createCors } from './limits/cors.js';
@@ -126,6 +127,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // First: a caller without the role learns nothing from the other plugins' verdicts.
       authorizationPlugin(),
       graphqlMetricsPlugin(metrics),
+      answerCachePlugin({ maxBytes: config.answerCacheBytes, onResult: (result) => metrics.answerCache(result) }),
       queryLimitsPlugin({
         limits: config.limits,
         sizes: snapshotSizes(store),

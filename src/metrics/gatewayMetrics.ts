@@ -22,6 +22,7 @@ export interface GatewayMetrics {
   graphqlError(code: unknown): void;
   queryEstimated(estimate: CostEstimate): void;
   queryRefused(limit: string): void;
+  answerCache(result: string): void;
 }
 
 const SECONDS_FOR_CALLS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -134,6 +135,12 @@ export function createGatewayMetrics(): GatewayMetrics {
     registers,
   });
   const refused = new Counter({ name: 'gateway_graphql_refused_total', help: 'Operations refused before execution, by the limit that refused them.', labelNames: ['limit'], registers });
+  const answerCache = new Counter({
+    name: 'gateway_graphql_answer_cache_total',
+    help: 'Queries by what the answer cache did: hit, miss, bypass (Cache-Control: no-cache), uncacheable (reads live data or writes).',
+    labelNames: ['result'],
+    registers,
+  });
 
   const upstreamRoute = boundedLabel(100, /^[\w./{}()$-]{1,120}$/, 'other');
   const operationName = boundedLabel(100, /^[A-Za-z_][A-Za-z0-9_]{0,63}$/, '__other__');
@@ -192,6 +199,9 @@ export function createGatewayMetrics(): GatewayMetrics {
     },
     queryRefused(limit) {
       refused.inc({ limit });
+    },
+    answerCache(result) {
+      answerCache.inc({ result });
     },
   };
 }

@@ -81,7 +81,8 @@ export function rememberUntilWrite<V>(memo: WriteScopedMemo<string, V>, db: Data
 
 const VERSION_SQL = 'SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version';
 
-function databaseVersion(db: Database.Database): string {
+/** See WriteScopedMemo: moves with every write by this connection and every commit by another. */
+export function databaseVersion(db: Database.Database): string {
   const row = cachedStatement(db, VERSION_SQL).get() as { changes: number; version: number };
   return `${row.version}:${row.changes}`;
 }

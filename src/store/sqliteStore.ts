@@ -11,6 +11,7 @@ import { openEntraState } from './sqliteEntraState.js';
 import { replaceDocuments } from './sqliteDocumentTable.js';
 import { openSnapshotWriter } from './sqliteSnapshotWriter.js';
 import { migrate } from './sqliteSchema.js';
+import { databaseVersion } from './snapshotMemo.js';
 import { openSyncLedger } from './sqliteSyncLedger.js';
 import { sqliteTextCondition } from './sqliteTextSearch.js';
 import type { DeviceStats, HydrationEntry, RefreshRecord, Snapshot, Store } from './types.js';
@@ -115,6 +116,8 @@ export function openSqliteStore(file: string): Store {
     saveSnapshot: (snapshot, refresh) => replaceSnapshot.immediate(snapshot, refresh),
 
     hasSnapshot: () => statements.snapshotStats.get() !== undefined,
+
+    readVersion: () => (db.inTransaction ? null : databaseVersion(db)),
 
     listDevices: (args) => listDevicePage(db, args),
 

@@ -232,6 +232,11 @@ export interface Store {
   /** Replaces the snapshot; says how many devices it had to write (the rest were unchanged). */
   saveSnapshot(snapshot: Snapshot, refresh: RefreshRecord): SnapshotWrite;
   hasSnapshot(): boolean;
+  /**
+   * Changes whenever anything is written to the store, by this process or another; null inside a transaction.
+   * What was read under one version can be answered again while the version stays the same.
+   */
+  readVersion(): string | null;
   /** Throws StoreInputError for a malformed cursor or filter value, or an impossible page size. */
   listDevices(args: DeviceListArgs): DevicePage;
   getDevice(id: string): UnifiedDevice | null;
