@@ -6,11 +6,16 @@ export interface GraphqlAnswer<T> {
 }
 
 /** One POST /graphql; resolves with the answer and the client-side wall time. */
-export async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<{ answer: GraphqlAnswer<T>; ms: number }> {
+export async function graphql<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<{ answer: GraphqlAnswer<T>; ms: number }> {
   const started = performance.now();
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers,
     body: JSON.stringify({ query, variables }),
   });
   const answer = (await res.json()) as GraphqlAnswer<T>;
