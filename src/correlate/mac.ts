@@ -9,25 +9,9 @@ export type MacClass = 'global' | 'randomized' | 'placeholder' | 'multicast' | '
 /** Android reports this when an app may not read the real MAC; all zeros and all ones are no address at all. */
 const PLACEHOLDERS = new Set(['02:00:00:00:00:00', '00:00:00:00:00:00', 'ff:ff:ff:ff:ff:ff']);
 
-/**
- * A refresh normalizes each MAC several times (grouping, joins, claims, every device's attributes): about 100,000
- * calls at 10,000 devices. Remembered by raw value; emptied when it holds more than a large fleet has.
- */
-const normalized = new Map<string, string | null>();
-const NORMALIZED_MAX = 500_000;
-
 /** Lower-case colon form, or null when the value is not a MAC in any of the usual notations. */
 export function normalizeMac(raw: string | null | undefined): string | null {
   if (typeof raw !== 'string') return null;
-  let mac = normalized.get(raw);
-  if (mac === undefined) {
-    if (normalized.size >= NORMALIZED_MAX) normalized.clear();
-    normalized.set(raw, (mac = normalizeUncached(raw)));
-  }
-  return mac;
-}
-
-function normalizeUncached(raw: string): string | null {
   const trimmed = raw.trim().toLowerCase();
   // Only one separator style per value: "aa:bb-cc..." is a typo, not a MAC.
   if (!/^([0-9a-f]{2}([:-])(?:[0-9a-f]{2}\2){4}[0-9a-f]{2}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}|[0-9a-f]{12})$/.test(trimmed)) return null;
