@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../../src/correlate/correlate.js';
 import type { EntraDevice } from '../../src/sources/entra/types.js';
@@ -61,6 +62,14 @@ describe('planSync', () => {
     const c = plan([intune('i', { ethernetMacAddress: '3C5282000009', serialNumber: 'OTHER' })], []);
     expect(a.fingerprint).toBe(b.fingerprint);
     expect(a.fingerprint).not.toBe(c.fingerprint);
+  });
+
+  it('fingerprints the writes as it always has, so a plan kept from an earlier version still compares', () => {
+    const asset: IotAsset = { deviceid: '3c:52:82:00:00:0b', mac_address: '3c:52:82:00:00:0b', 'ms_entra_id.serialNumber': 'OLD' };
+    const p = plan([intune('k', { ethernetMacAddress: '3C528200000B' }), intune('l', { ethernetMacAddress: '3C528200000C' }), intune('m', {})], [asset]);
+    expect(p.items.map((i) => i.action).sort()).toEqual(['create', 'skip', 'update']);
+    const writes = p.items.filter((i) => i.action !== 'skip').map((i) => [i.action, i.iotDeviceId, i.changes.map((c) => [c.iotAttribute, c.to])]);
+    expect(p.fingerprint).toBe(createHash('sha256').update(JSON.stringify([DEFAULT_MAPPING.updateSource, writes])).digest('hex').slice(0, 32));
   });
 
   it('follows a configured mapping and update source', () => {
