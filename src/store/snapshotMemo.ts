@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import { cachedStatement } from './statementCache.js';
 
 /**
@@ -12,9 +13,9 @@ import { cachedStatement } from './statementCache.js';
  * inside a transaction: a rollback does not move total_changes() back, so a value read there could outlive the
  * rows it came from.
  */
-export class WriteScopedMemo<K, V> {
+export class WriteScopedMemo<K extends {}, V extends {}> {
   readonly #maxEntries: number;
-  readonly #generations = new WeakMap<Database.Database, { version: string; values: Map<K, V> }>();
+  readonly #generations = new WeakMap<Database.Database, { version: string; values: MemoView<K, V> }>();
 
   constructor(maxEntries: number) {
     this.#maxEntries = maxEntries;
@@ -28,8 +29,8 @@ export class WriteScopedMemo<K, V> {
     if (db.inTransaction) return null;
     const version = databaseVersion(db);
     let generation = this.#generations.get(db);
-    if (generation === undefined || generation.version !== version) this.#generations.set(db, (generation = { version, values: new Map() }));
-    return new MemoView(generation.values, this.#maxEntries);
+    if (generation === undefined || generation.version !== version) this.#generations.set(db, (generation = { version, values: new MemoView(this.#maxEntries) }));
+    return generation.values;
   }
 }
 
@@ -38,26 +39,18 @@ export class WriteScopedMemo<K, V> {
  * so it is frozen on the way in: a caller that changed a value would fail at once instead of changing another
  * caller's answer.
  */
-export class MemoView<K, V> {
-  readonly #values: Map<K, V>;
-  readonly #maxEntries: number;
+export class MemoView<K extends {}, V extends {}> {
+  readonly #values: LRUCache<K, V>;
 
-  constructor(values: Map<K, V>, maxEntries: number) {
-    this.#values = values;
-    this.#maxEntries = maxEntries;
+  constructor(maxEntries: number) {
+    this.#values = new LRUCache({ max: maxEntries });
   }
 
   get(key: K): V | undefined {
-    const value = this.#values.get(key);
-    if (value !== undefined) {
-      this.#values.delete(key);
-      this.#values.set(key, value);
-    }
-    return value;
+    return this.#values.get(key);
   }
 
   set(key: K, value: V): void {
-    if (!this.#values.has(key) && this.#values.size >= this.#maxEntries) this.#values.delete(this.#values.keys().next().value!);
     this.#values.set(key, deepFreeze(value));
   }
 }
@@ -70,13 +63,18 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** `key` names the value completely (its SQL and parameters, say): the memo is shared by every caller on `db`. */
-export function rememberUntilWrite<V>(memo: WriteScopedMemo<string, V>, db: Database.Database, key: string, compute: () => V): V {
+export function rememberUntilWrite<V extends {}>(memo: WriteScopedMemo<string, V>, db: Database.Database, key: string, compute: () => V): V {
   const view = memo.current(db);
   const known = view?.get(key);
   if (known !== undefined) return known;
   const value = compute();
   view?.set(key, value);
   return value;
+}
+
+/** rememberUntilWrite for what one query with these parameters answers: the SQL and its parameters are the key. */
+export function rememberQuery<V extends {}>(memo: WriteScopedMemo<string, V>, db: Database.Database, sql: string, params: readonly unknown[], run: () => V): V {
+  return rememberUntilWrite(memo, db, `${sql} ${JSON.stringify(params)}`, run);
 }
 
 const VERSION_SQL = 'SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version';

@@ -3,7 +3,7 @@ import { type CursorPosition, decodeCursor, encodeCursor } from './cursor.js';
 import { readDevices } from './deviceDocuments.js';
 import { type SqlCondition, type SqlConditions, compileDeviceFilter, whereClause } from './deviceFilterSql.js';
 import { StoreInputError } from './errors.js';
-import { rememberUntilWrite, WriteScopedMemo } from './snapshotMemo.js';
+import { rememberQuery, WriteScopedMemo } from './snapshotMemo.js';
 import { countDevices, pageSource } from './sqliteQueryPlans.js';
 import { sqliteTextCondition } from './sqliteTextSearch.js';
 import { cachedStatement } from './statementCache.js';
@@ -110,13 +110,13 @@ function keysetCondition(column: string, comparison: Comparison, position: Curso
 }
 
 function readPageRows(db: Database.Database, sql: string, params: unknown[]): PageRow[] {
-  return rememberUntilWrite(pageRows, db, `${sql} ${JSON.stringify(params)}`, () => cachedStatement(db, sql).all(...params) as PageRow[]);
+  return rememberQuery(pageRows, db, sql, params, () => cachedStatement(db, sql).all(...params) as PageRow[]);
 }
 
 function exists(db: Database.Database, source: string, filter: SqlConditions, extra: SqlCondition): boolean {
   const sql = `SELECT 1 FROM ${source} ${whereClause([...filter.conditions, extra.sql])} LIMIT 1`;
   const params = [...filter.params, ...extra.params];
-  return rememberUntilWrite(probes, db, `${sql} ${JSON.stringify(params)}`, () => cachedStatement(db, sql).get(...params) !== undefined);
+  return rememberQuery(probes, db, sql, params, () => cachedStatement(db, sql).get(...params) !== undefined);
 }
 
 function checkedOrder(order: DeviceOrder | undefined): DeviceOrder {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { MatchStatus } from '../correlate/model.js';
 import { SOURCE_COLUMNS, SOURCE_ORDER, macClassesOf } from './deviceRow.js';
 import { type SqlConditions, whereClause } from './deviceFilterSql.js';
-import { rememberUntilWrite, WriteScopedMemo } from './snapshotMemo.js';
+import { rememberQuery, WriteScopedMemo } from './snapshotMemo.js';
 import { facetSource } from './sqliteQueryPlans.js';
 import { cachedStatement } from './statementCache.js';
 import type { DeviceStats, StatBucket } from './types.js';
@@ -34,9 +34,7 @@ export function queryDeviceStats(db: Database.Database, filter: SqlConditions): 
                       COUNT(*) AS n
                  FROM ${facetSource(filter)} ${whereClause(filter.conditions)}
                 GROUP BY in_intune, in_iot, in_entra, match_status, os_group_key, enrollment_type, mac_classes`;
-  return rememberUntilWrite(remembered, db, `${sql} ${JSON.stringify(filter.params)}`, () =>
-    rollUp(cachedStatement(db, sql).all(filter.params) as CubeRow[]),
-  );
+  return rememberQuery(remembered, db, sql, filter.params, () => rollUp(cachedStatement(db, sql).all(filter.params) as CubeRow[]));
 }
 
 function rollUp(cube: readonly CubeRow[]): DeviceStats {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { type SqlConditions, whereClause } from './deviceFilterSql.js';
-import { rememberUntilWrite, WriteScopedMemo } from './snapshotMemo.js';
+import { rememberQuery, WriteScopedMemo } from './snapshotMemo.js';
 import { cachedStatement } from './statementCache.js';
 import { searchOnlyCount } from './sqliteTextSearch.js';
 import type { DeviceOrderField } from './types.js';
@@ -34,7 +34,7 @@ const counts = new WriteScopedMemo<string, number>(500);
  */
 export function countDevices(db: Database.Database, filter: SqlConditions): number {
   const sql = searchOnlyCount(filter) ?? `SELECT COUNT(*) FROM devices ${whereClause(filter.conditions)}`;
-  return rememberUntilWrite(counts, db, `${sql} ${JSON.stringify(filter.params)}`, () => cachedStatement(db, sql, { pluck: true }).get(...filter.params) as number);
+  return rememberQuery(counts, db, sql, filter.params, () => cachedStatement(db, sql, { pluck: true }).get(...filter.params) as number);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Compiling a device query costs SQLite more than running it does for a page of 50, so statements are kept per
@@ -7,22 +8,15 @@ import type Database from 'better-sqlite3';
  */
 const MAX_STATEMENTS = 256;
 
-const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+const caches = new WeakMap<Database.Database, LRUCache<string, Database.Statement>>();
 
 /** `pluck` is part of the key: better-sqlite3 keeps it on the statement, so one text can be held in both modes. */
 export function cachedStatement(db: Database.Database, sql: string, options: { pluck?: boolean } = {}): Database.Statement {
   const pluck = options.pluck ?? false;
   let cache = caches.get(db);
-  if (cache === undefined) caches.set(db, (cache = new Map()));
+  if (cache === undefined) caches.set(db, (cache = new LRUCache({ max: MAX_STATEMENTS })));
   const key = `${pluck ? 'p' : 'r'}${sql}`;
   let statement = cache.get(key);
-  if (statement !== undefined) {
-    // Most recently used last, so the eviction below drops the least recently used.
-    cache.delete(key);
-  } else {
-    statement = db.prepare(sql).pluck(pluck);
-    if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
-  }
-  cache.set(key, statement);
+  if (statement === undefined) cache.set(key, (statement = db.prepare(sql).pluck(pluck)));
   return statement;
 }
