@@ -6,8 +6,8 @@ import type { Snapshot } from './types.js';
 export type EntraState = NonNullable<Snapshot['entra']>;
 
 /**
- * The Entra directory (one row per device id) and deltaLink saved with the snapshot. `save` runs inside saveSnapshot's transaction (it
- * opens none of its own), so the deltaLink advances only with a snapshot that used it.
+ * The Entra directory (one row per device id) and deltaLink saved with the snapshot. `save` runs inside
+ * saveSnapshot's transaction (it opens none of its own), so the deltaLink advances only with a snapshot that used it.
  */
 export function openEntraState(db: Database.Database): { save(state: EntraState): void; get(): EntraState | null } {
   const writeDevices = replaceDocuments<EntraDevice>(db, 'entra_devices', 'id');

@@ -227,9 +227,9 @@ export interface ApiKeyRecord {
 export interface Store {
   /**
    * Replaces the current snapshot in one transaction (readers see the old one or the new one, never a mix; a
-   * failure leaves the old one), records `refresh` and precomputes the unfiltered stats.
+   * failure leaves the old one), records `refresh` and precomputes the unfiltered stats. Says how many devices
+   * it had to write (the rest were unchanged).
    */
-  /** Replaces the snapshot; says how many devices it had to write (the rest were unchanged). */
   saveSnapshot(snapshot: Snapshot, refresh: RefreshRecord): SnapshotWrite;
   hasSnapshot(): boolean;
   /**

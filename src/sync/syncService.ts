@@ -211,7 +211,6 @@ export class SyncService {
       this.deps.onRunFinished?.({ ...run });
     }
   }
-
 }
 
 /** The IoT assets the plan compares against: those matched to a device Intune knows, by deviceid. */
