@@ -2,11 +2,13 @@ import type { EntraDevice } from '../sources/entra/types.js';
 import type { ManagedDevice } from '../sources/intune/types.js';
 import type { IotAsset } from '../sources/iot/types.js';
 import { classifyMac, isIpv4, normalizeMac, type MacClass } from './mac.js';
-import type { CorrelationResult, DeviceMac, MacConflict, MatchInfo, MatchLink, SourceKind, UnifiedDevice } from './model.js';
+import type { CorrelationResult, DeviceDraft, DeviceMac, MacConflict, MatchInfo, MatchLink, SourceKind, UnifiedDevice } from './model.js';
 import { DEFAULT_PRECEDENCE, observedAt, resolveAttributes, type Precedence } from './precedence.js';
 
 export interface CorrelationStream {
   devices: Iterable<UnifiedDevice>;
+  /** The same devices, unbuilt, in the same order. */
+  drafts: Iterable<DeviceDraft>;
   deviceCount: number;
   macConflicts: MacConflict[];
 }
@@ -276,33 +278,33 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
     return unifiedId(g, primaryEntra, assets[0]);
   };
 
-  function* intuneDevices(): Generator<UnifiedDevice> {
+  function* intuneDevices(): Generator<DeviceDraft> {
     for (const g of groups) {
       const joins = groupLinks.get(g)!;
       const { entra, assets } = joins;
-      const links = linksOf(g, joins);
       const sources: SourceKind[] = [...(entra.length ? (['entra'] as const) : []), 'intune', ...(assets.length ? (['iot'] as const) : [])];
+      // The links (and their sentences) are written only if the device is built; the rule names come from the joins.
       const match: MatchInfo = assets.length
         ? {
             status: 'matched',
-            links,
+            links: [],
             reason: null,
-            explanation: `matched to IoT asset${assets.length > 1 ? 's' : ''} ${assets.map((a) => a.deviceid).join(', ')} by ${links.filter((l) => l.rule.startsWith('intune-iot')).map((l) => l.rule.replace('intune-iot-', '').replace('-mac', ' MAC')).join(' and ')}`,
+            explanation: `matched to IoT asset${assets.length > 1 ? 's' : ''} ${assets.map((a) => a.deviceid).join(', ')} by ${joins.assetMacs.map((m) => `${m.role} MAC`).join(' and ')}`,
           }
-        : { ...unmatchedInfo(g, shared), links };
-      yield build(idOf(g), sources, entra, g, assets, match, shared, precedence);
+        : unmatchedInfo(g, shared);
+      yield draft(idOf(g), sources, entra, joins.byDeviceId, g, assets, match, () => linksOf(g, joins), shared, precedence);
     }
   }
 
   // 3. Entra devices no Intune record names.
-  function* entraOnlyDevices(): Generator<UnifiedDevice> {
+  function* entraOnlyDevices(): Generator<DeviceDraft> {
     for (const e of input.entra) {
       if (usedEntra.has(e.id)) continue;
       const ambiguity = ambiguousEntra.get(e.id);
       const match: MatchInfo = ambiguity
         ? { status: 'ambiguous', links: [], reason: 'no-intune-record', explanation: ambiguity }
         : { status: 'unmatched', links: [], reason: 'no-intune-record', explanation: `"${e.displayName ?? e.id}" is registered in Entra ID without an Intune record, so no MAC is known for it` };
-      yield build(unifiedId(undefined, e, undefined), ['entra'], [e], undefined, [], match, shared, precedence);
+      yield draft(unifiedId(undefined, e, undefined), ['entra'], [e], 1, undefined, [], match, () => [], shared, precedence);
     }
   }
 
@@ -311,7 +313,7 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
   const unclaimedMacs = new Set(input.iot.flatMap((a) => (usedIot.has(a.deviceid) ? [] : [normalizeMac(a.deviceid) ?? ''])));
   const claimants = new Map<string, string[]>();
   for (const g of groups) for (const m of g.macs) if (m.mac && unclaimedMacs.has(m.mac)) append(claimants, m.mac, g.winner.deviceName ?? g.winner.id);
-  function* iotOnlyDevices(): Generator<UnifiedDevice> {
+  function* iotOnlyDevices(): Generator<DeviceDraft> {
     for (const a of input.iot) {
       if (usedIot.has(a.deviceid)) continue;
       const key = iotKey(a);
@@ -336,7 +338,7 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
       } else {
         match = { status: 'iot-only', links: [], reason: 'not-claimed', explanation: 'no Entra ID or Intune device reports this MAC' };
       }
-      yield build(unifiedId(undefined, undefined, a), ['iot'], [], undefined, [a], match, shared, precedence);
+      yield draft(unifiedId(undefined, undefined, a), ['iot'], [], 0, undefined, [a], match, () => [], shared, precedence);
     }
   }
 
@@ -351,17 +353,48 @@ export function correlateLazily(input: CorrelationInput): CorrelationStream {
 
   const entraOnly = input.entra.reduce((n, e) => (usedEntra.has(e.id) ? n : n + 1), 0);
   const iotOnly = input.iot.reduce((n, a) => (usedIot.has(a.deviceid) ? n : n + 1), 0);
+  const drafts: Iterable<DeviceDraft> = {
+    *[Symbol.iterator]() {
+      yield* intuneDevices();
+      yield* entraOnlyDevices();
+      yield* iotOnlyDevices();
+    },
+  };
   return {
     devices: {
       *[Symbol.iterator]() {
-        yield* intuneDevices();
-        yield* entraOnlyDevices();
-        yield* iotOnlyDevices();
+        for (const d of drafts) yield d.build();
       },
     },
+    drafts,
     deviceCount: groups.length + entraOnly + iotOnly,
     macConflicts,
   };
+}
+
+/**
+ * The device, unbuilt. `decisions` names every argument of `build` that is not a source record: a change in any of
+ * them must change the string, or a caller remembering drafts would keep a stale device. `links` are made from the
+ * records and the counts named there (linksOf), so they need no place of their own.
+ */
+function draft(
+  id: string,
+  sources: SourceKind[],
+  entra: EntraDevice[],
+  byDeviceId: number,
+  group: IntuneGroup | undefined,
+  assets: IotAsset[],
+  match: MatchInfo,
+  links: () => MatchLink[],
+  shared: Map<string, IntuneGroup[]>,
+  precedence: Precedence,
+): DeviceDraft {
+  const records: object[] = [...entra];
+  if (group) records.push(group.winner, ...group.superseded);
+  records.push(...assets);
+  const sharedMacs = [...(group?.macs ?? []).map((m) => m.mac), ...assets.map((a) => normalizeMac(a.mac_address || a.deviceid))].filter((mac) => mac !== null && shared.has(mac));
+  const decisions = JSON.stringify([id, sources, entra.length, byDeviceId, group ? group.superseded.length : -1, assets.length, sharedMacs, match.status, match.reason, match.explanation]);
+  return { id, records, decisions, build: () => build(id, sources, entra, group, assets, { ...match, links: links() }, shared, precedence) };
 }
 
 function build(

@@ -112,6 +112,20 @@ export interface MacConflict {
   iotDeviceId: string | null;
 }
 
+/**
+ * A device the correlation has decided but not yet built: its id, everything its document is built from, and the
+ * build. Building is pure, so the same `records` and `decisions` (under the same precedence) build the same device:
+ * a caller that remembers them can tell an unchanged device without building it.
+ */
+export interface DeviceDraft {
+  id: string;
+  /** The source records it is built from, in a fixed order: Entra objects, the Intune record and those it superseded, IoT assets. */
+  records: readonly object[];
+  /** Everything else the build reads, as one string: how the records were joined, which of their MACs other devices share, and the match. */
+  decisions: string;
+  build(): UnifiedDevice;
+}
+
 export interface CorrelationResult {
   devices: UnifiedDevice[];
   macConflicts: MacConflict[];

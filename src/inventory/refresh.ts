@@ -8,8 +8,10 @@ import type { Sources } from '../sources/index.js';
 import { NON_DEFAULT_FIELDS } from '../sources/intune/intuneSource.js';
 import type { ManagedDevice } from '../sources/intune/types.js';
 import type { IotAsset } from '../sources/iot/types.js';
-import { toPlanDevice, type PlanDevice } from '../sync/plan.js';
+import type { PlanDevice } from '../sync/plan.js';
 import type { HydrationEntry, RefreshRecord, RefreshSourceRecord, Store } from '../store/types.js';
+import { RecordHashes } from './recordHashes.js';
+import { SavedDevices } from './snapshotDevices.js';
 
 /** What `inventoryStatus` shows. */
 export type RefreshStatus = RefreshRecord['status'];
@@ -60,6 +62,8 @@ function applyDelta(previous: readonly EntraDevice[], items: ReadonlyArray<Entra
 export class InventoryRefresher {
   #running: Promise<RefreshResult> | null = null;
   #timer: NodeJS.Timeout | null = null;
+  /** What the snapshots this refresher saved hold: a refresh builds only the devices whose inputs changed. */
+  readonly #saved = new SavedDevices();
 
   constructor(
     private readonly deps: {
@@ -145,28 +149,27 @@ export class InventoryRefresher {
     };
 
     try {
+      const hashes = new RecordHashes();
       let entraState: { devices: EntraDevice[]; deltaLink: string } | undefined;
       const [entra, listed, iot] = await Promise.all([
         read<EntraDevice>('entra', async () => {
           entraState = await this.#readEntra(fullResync);
+          await hashes.add(entraState.devices);
           return entraState.devices;
         }),
-        read<ManagedDevice>('intune', () => this.#readIntune(fullResync)),
-        read<IotAsset>('iot', () => sources.iot.listAllDevices({ detail: true })),
+        read<ManagedDevice>('intune', () => this.#readIntune(fullResync, hashes)),
+        read<IotAsset>('iot', async () => {
+          const assets = await sources.iot.listAllDevices({ detail: true });
+          await hashes.add(assets);
+          return assets;
+        }),
       ]);
       const correlation = correlateLazily({ entra, intune: listed, iot, precedence: this.deps.precedence });
       const done = finish('succeeded', null, correlation.deviceCount);
       // Each device is stored and then let go; what a sync plans from is kept, which is far less.
-      const planDevices: PlanDevice[] = [];
-      const devices = {
-        *[Symbol.iterator]() {
-          for (const device of correlation.devices) {
-            planDevices.push(toPlanDevice(device));
-            yield device;
-          }
-        },
-      };
-      const written = store.saveSnapshot({ devices, iotAssets: iot, macConflicts: correlation.macConflicts, entra: entraState }, done);
+      const { devices, planDevices } = this.#saved.forSnapshot(correlation.drafts, hashes);
+      const written = store.saveSnapshot({ devices, iotAssets: iot, macConflicts: correlation.macConflicts, entra: entraState, recordHash: (r) => hashes.of(r) }, done);
+      this.#saved.forgetVanished();
       logger.info({ refresh: done.id, devices: done.deviceCount, durationMs: done.durationMs, sources: done.sources, written }, 'inventory refreshed');
       return { record: done, inventory: { devices: planDevices, iotAssets: iot } };
     } catch (err) {
@@ -201,11 +204,14 @@ export class InventoryRefresher {
    * Every managed device, hydrated. Each LIST page's GETs start as soon as the page arrives, so the listing and
    * the hydration share Intune's budget instead of taking turns with it.
    */
-  async #readIntune(fullResync: boolean): Promise<ManagedDevice[]> {
+  async #readIntune(fullResync: boolean, hashes: RecordHashes): Promise<ManagedDevice[]> {
     const pages: Array<Promise<ManagedDevice[]>> = [];
     try {
       for await (const page of this.deps.sources.intune.listManagedDevices()) {
-        const hydrated = this.#hydrate(page, fullResync);
+        const hydrated = this.#hydrate(page, fullResync).then(async (devices) => {
+          await hashes.add(devices);
+          return devices;
+        });
         // Awaited below; until then a failure must not count as unhandled.
         hydrated.catch(() => undefined);
         pages.push(hydrated);

@@ -9,7 +9,7 @@ export type EntraState = NonNullable<Snapshot['entra']>;
  * The Entra directory (one row per device id) and deltaLink saved with the snapshot. `save` runs inside
  * saveSnapshot's transaction (it opens none of its own), so the deltaLink advances only with a snapshot that used it.
  */
-export function openEntraState(db: Database.Database): { save(state: EntraState): void; get(): EntraState | null } {
+export function openEntraState(db: Database.Database): { save(state: EntraState, hashOf?: (device: EntraDevice) => string): void; get(): EntraState | null } {
   const writeDevices = replaceDocuments<EntraDevice>(db, 'entra_devices', 'id');
   const statements = {
     saveDeltaLink: db.prepare(
@@ -20,9 +20,9 @@ export function openEntraState(db: Database.Database): { save(state: EntraState)
     devices: db.prepare('SELECT json FROM entra_devices ORDER BY seq').pluck(),
   };
   return {
-    save: (state) => {
+    save: (state, hashOf) => {
       if (!db.inTransaction) throw new Error('store: Entra state is saved only inside the snapshot transaction');
-      writeDevices(state.devices, (device) => device.id);
+      writeDevices(state.devices, (device) => device.id, hashOf);
       statements.saveDeltaLink.run(state.deltaLink, new Date().toISOString());
     },
     // Both reads in one transaction, so that a snapshot saved by another process in between cannot pair one

@@ -211,6 +211,13 @@ const MIGRATIONS: readonly string[] = [
   DELETE FROM entra_devices WHERE seq NOT IN (SELECT MAX(seq) FROM entra_devices GROUP BY id);
   CREATE UNIQUE INDEX entra_devices_by_id ON entra_devices (id);
   `,
+  `
+  -- The IoT assets and the Entra directory keep each document's hash too, so that an unchanged one is known by its
+  -- hash, taken while the refresh waited on the network, rather than by writing it again. Rows from before have
+  -- none ('') and are rewritten once.
+  ALTER TABLE iot_assets ADD COLUMN json_hash TEXT NOT NULL DEFAULT '';
+  ALTER TABLE entra_devices ADD COLUMN json_hash TEXT NOT NULL DEFAULT '';
+  `,
 ];
 
 /** The schema version this build writes: the number of migrations. */

@@ -101,8 +101,8 @@ export function openSqliteStore(file: string): Store {
     const written = snapshotWriter.writeDevices(snapshot.devices);
     statements.clearMacConflicts.run();
     // A snapshot without Entra state keeps the saved one: the delta round that wrote it is still the latest.
-    if (snapshot.entra !== undefined) entraState.save(snapshot.entra);
-    writeIotAssets(snapshot.iotAssets, (asset) => asset.deviceid);
+    if (snapshot.entra !== undefined) entraState.save(snapshot.entra, snapshot.recordHash);
+    writeIotAssets(snapshot.iotAssets, (asset) => asset.deviceid, snapshot.recordHash);
     for (const conflict of snapshot.macConflicts) statements.insertMacConflict.run(conflict.mac, JSON.stringify(conflict));
     const stats = queryDeviceStats(db, { conditions: [], params: [] });
     statements.saveSnapshotRow.run(refresh.id, new Date().toISOString(), JSON.stringify(stats));

@@ -110,14 +110,33 @@ export interface RefreshRecord {
 export interface SnapshotWrite {
   written: number;
   unchanged: number;
+  /** Devices whose document had to be built: given whole, or a SnapshotDevice the store did not already hold. */
+  built: number;
   removed: number;
   /** Indexes dropped and built again rather than maintained row by row (an empty store, or much changed). */
   bulk: boolean;
 }
 
+/**
+ * A device of a new snapshot that the caller may not need to build: when the store still holds the document whose
+ * hash the caller remembers for the same inputs, the device is left as it is and never built.
+ */
+export interface SnapshotDevice {
+  id: string;
+  /** The document hash the same inputs gave last time; null when unknown. */
+  knownHash: string | null;
+  /** Called at most once, when the store has to compare or write the device. */
+  build(): UnifiedDevice;
+  /** Told the hash of the document the store holds for the device once it is settled (left, or written). */
+  settled(hash: string): void;
+}
+
 export interface Snapshot {
-  /** Any iterable: the store reads it once, so devices built one at a time are stored one at a time. */
-  devices: Iterable<UnifiedDevice>;
+  /**
+   * Any iterable: the store reads it once, so devices built one at a time are stored one at a time. A
+   * SnapshotDevice is built only if the store does not hold it already.
+   */
+  devices: Iterable<UnifiedDevice | SnapshotDevice>;
   iotAssets: IotAsset[];
   macConflicts: MacConflict[];
   /**
@@ -125,6 +144,11 @@ export interface Snapshot {
    * Saved in the same transaction as the snapshot, so the cursor advances only with a snapshot that used it.
    */
   entra?: { devices: EntraDevice[]; deltaLink: string };
+  /**
+   * The hash of a source record (an IoT asset, an Entra device) when the caller took it already; it must be
+   * `jsonHash` of the record. Without it the store hashes each record itself.
+   */
+  recordHash?: (record: object) => string;
 }
 
 export type SyncStatus = 'planning' | 'applying' | 'succeeded' | 'failed' | 'interrupted';

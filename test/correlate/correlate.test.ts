@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { correlate } from '../../src/correlate/correlate.js';
+import { correlate, correlateLazily } from '../../src/correlate/correlate.js';
 import { generateFleet } from '../../src/emulators/fleet/generate.js';
+import { Random } from '../../src/emulators/fleet/random.js';
 import type { ManagedDevice } from '../../src/sources/intune/types.js';
 import type { EntraDevice } from '../../src/sources/entra/types.js';
 import type { IotAsset } from '../../src/sources/iot/types.js';
@@ -129,5 +130,87 @@ describe('correlate: matching rules', () => {
   it('says why a static-IP asset and an Entra-only device stay unmatched', () => {
     const result = correlate({ entra: [{ id: 'o', deviceId: 'd', displayName: 'iPhone', trustType: 'Workplace' } as EntraDevice], intune: [], iot: [asset('10.20.3.17', { mac_address: '' })] });
     expect(result.devices.map((d) => d.match.reason)).toEqual(['no-intune-record', 'static-ip-asset']);
+  });
+});
+
+describe('correlate: drafts, the devices before they are built', () => {
+  const built = (input: Parameters<typeof correlateLazily>[0]) => new Map([...correlateLazily(input).drafts].map((d) => [d.id, d]));
+
+  it('builds from each draft the device the stream yields, in the same order', () => {
+    const { input } = fleetInput(5, 400);
+    const stream = correlateLazily(input);
+    expect(JSON.stringify([...stream.drafts].map((d) => d.build()))).toEqual(JSON.stringify([...stream.devices]));
+  });
+
+  it('changes a device’s decisions when another machine starts reporting its MAC, though its own records did not change', () => {
+    const dock = '6c:2b:59:00:00:09';
+    const a = intune('a', { ethernetMacAddress: dock });
+    const alone = built({ entra: [], intune: [a], iot: [] }).get('intune:a')!;
+    const crowded = built({ entra: [], intune: [a, intune('b', { ethernetMacAddress: dock })], iot: [] }).get('intune:a')!;
+    expect(crowded.records).toEqual(alone.records);
+    expect(crowded.decisions).not.toBe(alone.decisions);
+    expect(crowded.build().macs[0]!.class).toBe('shared');
+  });
+
+  it('keeps a device’s decisions when only other devices changed', () => {
+    const a = intune('a', { ethernetMacAddress: '3c:52:82:00:00:01' });
+    const before = built({ entra: [], intune: [a, intune('b')], iot: [asset('3c:52:82:00:00:01')] }).get('intune:a')!;
+    const after = built({ entra: [], intune: [a, intune('b', { deviceName: 'renamed' }), intune('c')], iot: [asset('3c:52:82:00:00:01'), asset('10.0.0.9')] }).get('intune:a')!;
+    expect(after.decisions).toBe(before.decisions);
+  });
+
+  it('builds the same device from the same records and decisions, over a fleet changing at random', () => {
+    const { input } = fleetInput(9, 300);
+    const rng = new Random(9);
+    const pick = <T>(list: readonly T[]): T => list[rng.int(0, list.length - 1)]!;
+    let intuneRecords = input.intune.map((r) => ({ ...r }));
+    let iotRecords = input.iot.map((r) => ({ ...r }));
+    let entraRecords = input.entra.map((r) => ({ ...r }));
+    // The records a device was built from, by content, with its decisions: a key that must always give one document.
+    const documents = new Map<string, string>();
+    let reused = 0;
+    for (let round = 0; round < 25; round++) {
+      for (const draft of correlateLazily({ entra: entraRecords, intune: intuneRecords, iot: iotRecords }).drafts) {
+        const key = JSON.stringify([draft.decisions, draft.records]);
+        const json = JSON.stringify(draft.build());
+        if (documents.has(key)) {
+          reused++;
+          expect(json).toBe(documents.get(key));
+        } else documents.set(key, json);
+      }
+      // A handful of the ways a tenant changes between refreshes, some of them to another device's benefit.
+      for (let change = 0; change < 8; change++) {
+        const i = rng.int(0, intuneRecords.length - 1);
+        const other = pick(intuneRecords);
+        switch (rng.int(0, 6)) {
+          case 0: // a dock: this machine starts reporting another's MAC
+            intuneRecords[i] = { ...intuneRecords[i]!, ethernetMacAddress: other.ethernetMacAddress ?? other.wiFiMacAddress };
+            break;
+          case 1:
+            intuneRecords[i] = { ...intuneRecords[i]!, deviceName: `renamed-${round}-${change}` };
+            break;
+          case 2: // a re-enrolment under another machine's Entra device
+            intuneRecords[i] = { ...intuneRecords[i]!, azureADDeviceId: other.azureADDeviceId, lastSyncDateTime: new Date(NOW.getTime() + round * 1000).toISOString() };
+            break;
+          case 3:
+            intuneRecords = intuneRecords.filter((_, j) => j !== i);
+            break;
+          case 4: {
+            const j = rng.int(0, iotRecords.length - 1);
+            iotRecords[j] = { ...iotRecords[j]!, hostname: `host-${round}-${change}` };
+            break;
+          }
+          case 5: {
+            const j = rng.int(0, entraRecords.length - 1);
+            entraRecords[j] = { ...entraRecords[j]!, displayName: pick(entraRecords).displayName, trustType: pick(['Workplace', 'ServerAd', 'AzureAd']) };
+            break;
+          }
+          default:
+            iotRecords = iotRecords.filter((_, j) => j !== rng.int(0, iotRecords.length - 1));
+        }
+      }
+    }
+    // Most devices come through a round untouched: the check above ran thousands of times.
+    expect(reused).toBeGreaterThan(1000);
   });
 });

@@ -1,7 +1,10 @@
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetTruth } from '../../src/emulators/fleet/types.js';
+import { InventoryRefresher } from '../../src/inventory/refresh.js';
 import { allDevices } from '../../src/store/allDevices.js';
+import { openSqliteStore } from '../../src/store/sqliteStore.js';
+import type { SnapshotWrite } from '../../src/store/types.js';
 import { scoreCorrelation } from '../correlate/score.js';
 import { count, type EmulatorControl } from '../helpers/embedded.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -80,6 +83,39 @@ describe('inventory refresh', () => {
   it('joins a refresh already running instead of starting a second one', async () => {
     const [a, b] = await Promise.all([gw.inventory.refresh(), gw.inventory.refresh()]);
     expect(a.id).toBe(b.id);
+  });
+});
+
+describe('inventory refresh: a device is built again only when what it is made of changed', () => {
+  it('builds none when nothing changed, few when a little did, and saves the snapshot a refresher remembering nothing saves', async () => {
+    const gw = await startTestGateway({ size: 300 });
+    const lastWrite = () => gw.logs.filter((l) => l.msg === 'inventory refreshed').at(-1)!.written as SnapshotWrite;
+    try {
+      await gw.inventory.refresh();
+      expect(lastWrite()).toMatchObject({ written: 0, built: 0 });
+
+      // A rename, a new IoT hostname, and a dock: one machine starts reporting another's Ethernet MAC, which changes
+      // the other machine's device although none of its own records did.
+      const now = new Date().toISOString();
+      const [renamed, dockOwner, dockGuest] = gw.emulators!.fleet.managedDevices.filter((d) => d.ethernetMacAddress && d.azureADDeviceId);
+      await gw.graph.fleet({ op: 'update', kind: 'intune', id: renamed!.id, patch: { deviceName: 'RENAMED-1', lastSyncDateTime: now } });
+      await gw.graph.fleet({ op: 'update', kind: 'intune', id: dockGuest!.id, patch: { ethernetMacAddress: dockOwner!.ethernetMacAddress, lastSyncDateTime: now } });
+      await gw.sources.iot.bulkUpdate([{ deviceid: gw.emulators!.fleet.iotAssets[0]!.deviceid, hostname: 'renamed-host' }]);
+      expect((await gw.inventory.refresh()).status).toBe('succeeded');
+      const write = lastWrite();
+      expect(write.built).toBeGreaterThanOrEqual(4);
+      expect(write.built).toBeLessThan(15);
+      const owner = gw.store.getDevice(`entra:${dockOwner!.azureADDeviceId!.toLowerCase()}`)!;
+      expect(owner.macs.find((m) => m.role === 'ethernet')!.class).toBe('shared');
+
+      const scratch = openSqliteStore(':memory:');
+      await new InventoryRefresher({ sources: gw.sources, store: scratch, logger: gw.logger }).refresh();
+      expect(lastWrite().built).toBe(scratch.deviceStats().total);
+      expect(allDevices(scratch)).toEqual(allDevices(gw.store));
+      scratch.close();
+    } finally {
+      await gw.close();
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import {
   type UnifiedDevice,
 } from '../../src/correlate/model.js';
 import { Random } from '../../src/emulators/fleet/random.js';
+import type { EntraDevice } from '../../src/sources/entra/types.js';
 import type { RefreshRecord } from '../../src/store/types.js';
 
 /** What a store test cares about in a device; everything else gets a plausible default. */
@@ -122,4 +123,28 @@ export function generateDevices(count: number, seed = 1): UnifiedDevice[] {
       lastSeen: random.chance(0.02) ? null : new Date(epoch + random.int(0, 120 * 86_400_000)).toISOString(),
     });
   });
+}
+
+/** An Entra directory record as Graph returns it. */
+export function makeEntraDevice(id: string, displayName: string | null = `PC-${id}`): EntraDevice {
+  return {
+    id,
+    deviceId: `device-${id}`,
+    displayName,
+    operatingSystem: 'Windows',
+    operatingSystemVersion: '10.0.22631',
+    trustType: 'AzureAd',
+    accountEnabled: true,
+    isCompliant: null,
+    isManaged: true,
+    managementType: 'MDM',
+    deviceOwnership: 'Company',
+    enrollmentType: null,
+    profileType: 'RegisteredDevice',
+    manufacturer: 'Contoso',
+    model: 'Laptop 9',
+    registrationDateTime: '2023-01-01T00:00:00Z',
+    approximateLastSignInDateTime: '2024-05-30T08:00:00Z',
+    onPremisesSyncEnabled: null,
+  };
 }

@@ -5,8 +5,9 @@ import type { UnifiedDevice } from '../../src/correlate/model.js';
 import type { IotAsset } from '../../src/sources/iot/types.js';
 import { StoreInputError } from '../../src/store/errors.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
-import type { DeviceFilter, DeviceOrder, DevicePage, Store } from '../../src/store/types.js';
-import { generateDevices, makeDevice, makeRefresh } from './deviceFactory.js';
+import type { DeviceFilter, DeviceOrder, DevicePage, SnapshotDevice, Store } from '../../src/store/types.js';
+import { jsonHash } from '../../src/contentHash.js';
+import { generateDevices, makeDevice, makeEntraDevice, makeRefresh } from './deviceFactory.js';
 import { useTempDir } from '../helpers/tempDir.js';
 
 /**
@@ -504,6 +505,29 @@ describe('SQLite store on disk', () => {
     reopened.close();
   });
 
+  it('rewrites an IoT asset or an Entra device only when its hash changed, trusting the hashes the caller took', () => {
+    const file = join(dir(), 'documents.db');
+    const store = openSqliteStore(file);
+    const assets: IotAsset[] = [
+      { deviceid: 'a4:c3:f0:00:00:01', hostname: 'one' },
+      { deviceid: 'a4:c3:f0:00:00:02', hostname: 'two' },
+    ];
+    const directory = [makeEntraDevice('e-1'), makeEntraDevice('e-2')];
+    const save = (id: string, iot: IotAsset[], entra: typeof directory) =>
+      store.saveSnapshot({ devices: fleet, iotAssets: iot, macConflicts, entra: { devices: entra, deltaLink: `link-${id}` }, recordHash: jsonHash }, makeRefresh(id));
+    save('r1', assets, directory);
+    // Marks every stored document behind the store's back; the hashes stay as they were.
+    const raw = new Database(file);
+    raw.exec(`UPDATE iot_assets SET json = json_set(json, '$.marked', 1); UPDATE entra_devices SET json = json_set(json, '$.marked', 1)`);
+    raw.close();
+
+    const renamed = { ...assets[1]!, hostname: 'two-renamed' };
+    save('r2', [assets[0]!, renamed], [directory[0]!]);
+    expect(store.getIotAssets(['a4:c3:f0:00:00:01', 'a4:c3:f0:00:00:02'])).toEqual([{ ...assets[0], marked: 1 }, renamed]);
+    expect(store.getEntraState()).toEqual({ devices: [{ ...directory[0], marked: 1 }], deltaLink: 'link-r2' });
+    store.close();
+  });
+
   it('refuses a database written by a newer schema', () => {
     const file = join(dir(), 'future.db');
     openSqliteStore(file).close();
@@ -592,7 +616,7 @@ describe('SQLite store writing a snapshot over the last one', () => {
     const incremental = openSqliteStore(':memory:');
     expect(incremental.saveSnapshot({ devices: before, iotAssets: [], macConflicts: [] }, makeRefresh('r1'))).toMatchObject({ written: 3_000, bulk: true });
     const summary = incremental.saveSnapshot({ devices: after, iotAssets: [], macConflicts: [] }, makeRefresh('r2'));
-    expect(summary).toEqual({ written: 30 + 30, unchanged: after.length - 60, removed: 30, bulk: false });
+    expect(summary).toEqual({ written: 30 + 30, unchanged: after.length - 60, built: after.length, removed: 30, bulk: false });
 
     const fresh = openSqliteStore(':memory:');
     fresh.saveSnapshot({ devices: after, iotAssets: [], macConflicts: [] }, makeRefresh('r2'));
@@ -610,6 +634,61 @@ describe('SQLite store writing a snapshot over the last one', () => {
     fresh.saveSnapshot({ devices: changed, iotAssets: [], macConflicts: [] }, makeRefresh('r2'));
     expect(view(store)).toEqual(view(fresh));
     expect(store.listDevices({ filter: { text: 'moved' }, first: 1 }).totalCount).toBe(3_000);
+  });
+
+  /** Each device as a SnapshotDevice, remembering which were built and the hash each settled with. */
+  const announced = (devices: readonly UnifiedDevice[], knownHash: (d: UnifiedDevice) => string | null) => {
+    const built: string[] = [];
+    const settled = new Map<string, string>();
+    const entries: SnapshotDevice[] = devices.map((d) => ({
+      id: d.id,
+      knownHash: knownHash(d),
+      build: () => {
+        built.push(d.id);
+        return d;
+      },
+      settled: (hash) => settled.set(d.id, hash),
+    }));
+    return { entries, built, settled };
+  };
+
+  it('leaves a device announced with the hash it is stored under unbuilt, and builds the rest', () => {
+    const store = openSqliteStore(':memory:');
+    const first = announced(before, () => null);
+    store.saveSnapshot({ devices: first.entries, iotAssets: [], macConflicts: [] }, makeRefresh('r1'));
+    expect(first.built).toHaveLength(before.length);
+
+    // The same inputs as last time, except that one in a hundred changed (and is announced without a hash).
+    const changed = new Set(after.filter((_, i) => i % 100 === 0).map((d) => d.id));
+    const second = announced(after, (d) => (changed.has(d.id) ? null : (first.settled.get(d.id) ?? null)));
+    const summary = store.saveSnapshot({ devices: second.entries, iotAssets: [], macConflicts: [] }, makeRefresh('r2'));
+    expect(new Set(second.built)).toEqual(new Set([...changed, ...after.filter((d) => !first.settled.has(d.id)).map((d) => d.id)]));
+    expect(summary).toMatchObject({ written: 30 + 30, built: second.built.length, removed: 30 });
+    expect([...second.settled.keys()].sort()).toEqual(after.map((d) => d.id).sort());
+
+    const fresh = openSqliteStore(':memory:');
+    fresh.saveSnapshot({ devices: after, iotAssets: [], macConflicts: [] }, makeRefresh('r2'));
+    expect(view(store)).toEqual(view(fresh));
+  });
+
+  it('builds a device again when the store no longer holds the document its hash names', () => {
+    const store = openSqliteStore(':memory:');
+    const first = announced(before, () => null);
+    store.saveSnapshot({ devices: first.entries, iotAssets: [], macConflicts: [] }, makeRefresh('r1'));
+    // Another writer replaced the snapshot in between: the remembered hashes name documents that are gone.
+    const other = before.map((d) => ({ ...d, searchText: `${d.searchText} elsewhere` }));
+    store.saveSnapshot({ devices: other, iotAssets: [], macConflicts: [] }, makeRefresh('r2'));
+    const again = announced(before, (d) => first.settled.get(d.id)!);
+    expect(store.saveSnapshot({ devices: again.entries, iotAssets: [], macConflicts: [] }, makeRefresh('r3'))).toMatchObject({ written: before.length, built: before.length });
+    expect(store.getDevice(before[0]!.id)).toEqual(before[0]);
+  });
+
+  it('refuses a device built under another id than it was announced with, and keeps the last snapshot', () => {
+    const store = openSqliteStore(':memory:');
+    store.saveSnapshot({ devices: before, iotAssets: [], macConflicts: [] }, makeRefresh('r1'));
+    const liar: SnapshotDevice = { id: 'entra:announced', knownHash: null, build: () => before[0]!, settled: () => undefined };
+    expect(() => store.saveSnapshot({ devices: [liar], iotAssets: [], macConflicts: [] }, makeRefresh('r2'))).toThrow(/announced as "entra:announced" was built as/);
+    expect(store.deviceStats().total).toBe(before.length);
   });
 
   it('stores devices handed over one at a time by an iterable', () => {

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EntraDevice } from '../../src/sources/entra/types.js';
 import { StoreInputError } from '../../src/store/errors.js';
 import { SCHEMA_VERSION, migrate } from '../../src/store/sqliteSchema.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import type { Store, SyncItemOutcome, SyncItemRecord, SyncRunRecord } from '../../src/store/types.js';
-import { generateDevices, makeDevice, makeRefresh } from './deviceFactory.js';
+import { generateDevices, makeDevice, makeEntraDevice, makeRefresh } from './deviceFactory.js';
 import { useTempDir } from '../helpers/tempDir.js';
 
 function makeRun(id: string, overrides: Partial<SyncRunRecord> = {}): SyncRunRecord {
@@ -32,29 +31,6 @@ function makeRun(id: string, overrides: Partial<SyncRunRecord> = {}): SyncRunRec
     upstream: { graphRequests: 0, iotRequests: 0, iotWrites: 0, throttled: 0 },
     errors: [],
     ...overrides,
-  };
-}
-
-function makeEntraDevice(id: string, displayName: string | null = `PC-${id}`): EntraDevice {
-  return {
-    id,
-    deviceId: `device-${id}`,
-    displayName,
-    operatingSystem: 'Windows',
-    operatingSystemVersion: '10.0.22631',
-    trustType: 'AzureAd',
-    accountEnabled: true,
-    isCompliant: null,
-    isManaged: true,
-    managementType: 'MDM',
-    deviceOwnership: 'Company',
-    enrollmentType: null,
-    profileType: 'RegisteredDevice',
-    manufacturer: 'Contoso',
-    model: 'Laptop 9',
-    registrationDateTime: '2023-01-01T00:00:00Z',
-    approximateLastSignInDateTime: '2024-05-30T08:00:00Z',
-    onPremisesSyncEnabled: null,
   };
 }
 
