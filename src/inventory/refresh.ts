@@ -11,7 +11,7 @@ import type { IotAsset } from '../sources/iot/types.js';
 import type { PlanDevice } from '../sync/plan.js';
 import type { HydrationEntry, RefreshRecord, RefreshSourceRecord, Store } from '../store/types.js';
 import { RecordHashes } from './recordHashes.js';
-import { SavedDevices } from './snapshotDevices.js';
+import { SavedDevices } from './savedDevices.js';
 
 /** What `inventoryStatus` shows. */
 export type RefreshStatus = RefreshRecord['status'];
