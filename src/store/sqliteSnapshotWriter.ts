@@ -62,17 +62,18 @@ export function openSnapshotWriter(db: Database.Database): { writeDevices(device
       const seen = new Set<string>();
       for (const entry of unique(devices, seen)) {
         const old = stored.get(entry.id);
+        const announced = isSnapshotDevice(entry) ? entry : null;
         // Same inputs as a document still stored: nothing to build, hash or write.
-        if (isSnapshotDevice(entry) && entry.knownHash !== null && old?.hash === entry.knownHash) {
-          entry.settled(entry.knownHash);
+        if (announced?.knownHash != null && old?.hash === announced.knownHash) {
+          announced.settled(announced.knownHash);
           counts.unchanged++;
           continue;
         }
-        const device = isSnapshotDevice(entry) ? built(entry) : entry;
+        const device = announced ? built(announced) : (entry as UnifiedDevice);
         counts.built++;
         const json = JSON.stringify(device);
         const hash = contentHash(json);
-        if (isSnapshotDevice(entry)) entry.settled(hash);
+        announced?.settled(hash);
         if (old?.hash === hash) {
           counts.unchanged++;
           continue;
