@@ -92,16 +92,22 @@ function unifiedId(group: IntuneGroup | undefined, entra: EntraDevice | undefine
   return `iot:${iotKey(iot!)}`;
 }
 
+/** The MAC an IoT asset reports: its mac_address, else its deviceid (the raw text, not yet normalised). */
+function assetMacText(asset: IotAsset): string {
+  return asset.mac_address || asset.deviceid;
+}
+
 function macsOf(group: IntuneGroup | undefined, assets: readonly IotAsset[], shared: Map<string, IntuneGroup[]>): DeviceMac[] {
   const out: DeviceMac[] = [];
   for (const m of group?.macs ?? []) {
     out.push({ mac: m.mac, raw: m.raw, role: m.role, class: m.mac && shared.has(m.mac) ? 'shared' : m.class, source: 'intune', recordId: group!.winner.id });
   }
   for (const a of assets) {
-    const mac = normalizeMac(a.mac_address || a.deviceid);
+    const raw = assetMacText(a);
+    const mac = normalizeMac(raw);
     if (!mac) continue;
     const cls = classifyMac(mac);
-    out.push({ mac, raw: a.mac_address || a.deviceid, role: 'iot', class: shared.has(mac) && cls === 'global' ? 'shared' : cls, source: 'iot', recordId: a.deviceid });
+    out.push({ mac, raw, role: 'iot', class: shared.has(mac) && cls === 'global' ? 'shared' : cls, source: 'iot', recordId: a.deviceid });
   }
   return out;
 }
@@ -392,7 +398,7 @@ function draft(
   const records: object[] = [...entra];
   if (group) records.push(group.winner, ...group.superseded);
   records.push(...assets);
-  const sharedMacs = [...(group?.macs ?? []).map((m) => m.mac), ...assets.map((a) => normalizeMac(a.mac_address || a.deviceid))].filter((mac) => mac !== null && shared.has(mac));
+  const sharedMacs = [...(group?.macs ?? []).map((m) => m.mac), ...assets.map((a) => normalizeMac(assetMacText(a)))].filter((mac) => mac !== null && shared.has(mac));
   const decisions = JSON.stringify([id, sources, entra.length, byDeviceId, group ? group.superseded.length : -1, assets.length, sharedMacs, match.status, match.reason, match.explanation]);
   return { id, records, decisions, build: () => build(id, sources, entra, group, assets, { ...match, links: links() }, shared, precedence) };
 }
